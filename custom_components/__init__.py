@@ -1,0 +1,1 @@
+"""Custom integrations package (lets the test suite import the integration)."""

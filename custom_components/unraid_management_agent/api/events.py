@@ -1,0 +1,173 @@
+"""Classify WebSocket frames into topics and parse their payloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+import logging
+from typing import Any
+
+from .models import (
+    ArrayStatus,
+    CollectorStateEvent,
+    ContainerInfo,
+    ContainerUpdatesResult,
+    DiskInfo,
+    GPUMetrics,
+    HardwareInfo,
+    Model,
+    MoverStatus,
+    NetworkInfo,
+    NotificationList,
+    NUTResponse,
+    OSUpdateStatus,
+    PluginList,
+    Registration,
+    ShareInfo,
+    SourceStatus,
+    SystemInfo,
+    UnassignedDeviceList,
+    UPSStatus,
+    VMInfo,
+    ZFSARCStats,
+    ZFSDataset,
+    ZFSPool,
+    ZFSSnapshot,
+)
+from .topics import LEGACY_EVENT, SIGNATURES, Topic
+
+_LOGGER = logging.getLogger(__name__)
+
+_BY_NAME: dict[str, Topic] = {topic.value: topic for topic in Topic}
+_OBJECT_SIGNATURES = tuple(sig for sig in SIGNATURES if not sig.is_list)
+_LIST_SIGNATURES = tuple(sig for sig in SIGNATURES if sig.is_list)
+_COLLECTOR_STATE_CHANGE = "collector_state_change"
+
+
+class FrameKind(StrEnum):
+    """What a frame turned out to be."""
+
+    TOPIC = "topic"
+    """A payload of a known topic (``topic`` is set)."""
+    AMBIGUOUS = "ambiguous"
+    """An empty list under ``"update"``: it could be any list topic."""
+    UNKNOWN = "unknown"
+    """A well-formed envelope with a topic or payload the client does not know."""
+    GARBAGE = "garbage"
+    """Not JSON, or not the agent's ``{"event","timestamp","data"}`` envelope."""
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The outcome of classifying one envelope."""
+
+    kind: FrameKind
+    topic: Topic | None = None
+
+
+def classify(event: object, data: object) -> Classification:
+    """Classify an envelope by its ``event`` name, or by ``data``'s fields.
+
+    Agents from 2026.03 put the topic name in ``event``; older agents send
+    ``"update"`` for every topic, and every agent sends collector state
+    changes as ``"update"`` with ``data.event == "collector_state_change"``.
+    """
+    if not isinstance(event, str):
+        return Classification(FrameKind.GARBAGE)
+    if event != LEGACY_EVENT:
+        topic = _BY_NAME.get(event)
+        if topic is None:
+            return Classification(FrameKind.UNKNOWN)
+        return Classification(FrameKind.TOPIC, topic)
+    return classify_payload(data)
+
+
+def classify_payload(data: object) -> Classification:
+    """Recognise a payload by its field signature (``"update"`` frames)."""
+    if isinstance(data, Mapping):
+        if data.get("event") == _COLLECTOR_STATE_CHANGE:
+            return Classification(FrameKind.TOPIC, Topic.COLLECTOR_STATE)
+        keys = set(data)
+        for sig in _OBJECT_SIGNATURES:
+            if sig.matches(keys):
+                return Classification(FrameKind.TOPIC, sig.topic)
+        return Classification(FrameKind.UNKNOWN)
+    if isinstance(data, list):
+        if not data:
+            return Classification(FrameKind.AMBIGUOUS)
+        first = data[0]
+        if isinstance(first, Mapping):
+            keys = set(first)
+            for sig in _LIST_SIGNATURES:
+                if sig.matches(keys):
+                    return Classification(FrameKind.TOPIC, sig.topic)
+    return Classification(FrameKind.UNKNOWN)
+
+
+def _object(model: type[Model]) -> Callable[[object], Any]:
+    return model.parse
+
+
+def _list(model: type[Model]) -> Callable[[object], Any]:
+    return model.parse_list
+
+
+#: How each topic's payload (REST body or WebSocket ``data``) is parsed.
+#: Object topics parse to a model or ``None``; list topics to a tuple.
+PARSERS: dict[Topic, Callable[[object], Any]] = {
+    Topic.SYSTEM: _object(SystemInfo),
+    Topic.ARRAY: _object(ArrayStatus),
+    Topic.DISKS: _list(DiskInfo),
+    Topic.SHARES: _list(ShareInfo),
+    Topic.CONTAINERS: _list(ContainerInfo),
+    Topic.VMS: _list(VMInfo),
+    Topic.UPS: _object(UPSStatus),
+    Topic.NUT: _object(NUTResponse),
+    Topic.GPU: _list(GPUMetrics),
+    Topic.NETWORK: _list(NetworkInfo),
+    Topic.HARDWARE: _object(HardwareInfo),
+    Topic.REGISTRATION: _object(Registration),
+    Topic.NOTIFICATIONS: _object(NotificationList),
+    Topic.UNASSIGNED: _object(UnassignedDeviceList),
+    Topic.ZFS_POOLS: _list(ZFSPool),
+    Topic.ZFS_DATASETS: _list(ZFSDataset),
+    Topic.ZFS_SNAPSHOTS: _list(ZFSSnapshot),
+    Topic.ZFS_ARC: _object(ZFSARCStats),
+    Topic.DOCKER_UPDATES: _object(ContainerUpdatesResult),
+    Topic.PLUGIN_UPDATES: _object(PluginList),
+    Topic.OS_UPDATE: _object(OSUpdateStatus),
+    Topic.MOVER: _object(MoverStatus),
+    Topic.SOURCE_STATUS: _object(SourceStatus),
+    Topic.COLLECTOR_STATE: _object(CollectorStateEvent),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AgentEvent:
+    """One frame from the agent's WebSocket, classified and parsed.
+
+    ``payload`` is the parsed model (or tuple of models) for topics in
+    ``PARSERS``, otherwise the raw JSON ``data``.
+    """
+
+    kind: FrameKind
+    topic: Topic | None
+    name: str
+    payload: Any = None
+    size: int = 0
+
+
+def build_event(envelope: object, size: int = 0) -> AgentEvent:
+    """Turn a decoded JSON frame into an ``AgentEvent``."""
+    if not isinstance(envelope, Mapping) or "data" not in envelope:
+        return AgentEvent(FrameKind.GARBAGE, None, "", size=size)
+    name = envelope.get("event")
+    data = envelope["data"]
+    result = classify(name, data)
+    payload: Any = data
+    if result.topic is not None and (parser := PARSERS.get(result.topic)) is not None:
+        payload = parser(data)
+    return AgentEvent(
+        result.kind, result.topic, name if isinstance(name, str) else "", payload, size
+    )

@@ -1,0 +1,67 @@
+"""Exceptions raised by the Unraid Management Agent client."""
+
+from __future__ import annotations
+
+
+class UnraidError(Exception):
+    """Base class for every error the client raises."""
+
+
+class UnraidConnectionError(UnraidError):
+    """The agent could not be reached, or the connection broke."""
+
+
+class UnraidTimeoutError(UnraidConnectionError):
+    """The agent did not answer in time."""
+
+
+class UnraidInvalidResponseError(UnraidError):
+    """The agent answered with something the client cannot use."""
+
+
+class UnraidApiError(UnraidError):
+    """The agent answered with an HTTP error status.
+
+    ``message`` is the agent's own text, taken from whichever of its error
+    body shapes it used (``success:false`` response, ``error``, ``message``
+    or plain text).
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        """Store the status and the agent's message."""
+        super().__init__(f"HTTP {status}: {message}" if message else f"HTTP {status}")
+        self.status = status
+        self.message = message
+
+
+class UnraidAuthenticationError(UnraidApiError):
+    """The agent requires a bearer token, or rejected the one sent (401/403)."""
+
+
+class UnraidRateLimitedError(UnraidApiError):
+    """The agent's rate limiter refused the request (429)."""
+
+    def __init__(self, status: int, message: str, retry_after: float | None) -> None:
+        """Store the retry hint in seconds, when the agent sent one."""
+        super().__init__(status, message)
+        self.retry_after = retry_after
+
+
+class UnraidNotFoundError(UnraidApiError):
+    """The resource or route does not exist (404)."""
+
+
+class UnraidServerError(UnraidApiError):
+    """The agent failed while handling the request (5xx)."""
+
+
+class UnraidRequestError(UnraidApiError):
+    """The agent rejected the request as invalid (400, 405 and other 4xx)."""
+
+
+class UnraidValidationError(UnraidError, ValueError):
+    """An argument was refused before sending (the agent would reject it too)."""
+
+
+class UnraidConnectionClosedError(UnraidConnectionError):
+    """The agent closed the WebSocket (restart, eviction, network loss)."""

@@ -1,0 +1,226 @@
+"""Tolerant parsing from the agent's JSON into frozen dataclasses.
+
+Every model is a frozen, keyword-only dataclass whose fields all default to
+``None``. ``Model.from_dict`` reads the agent's JSON object field by field:
+
+* a missing key or a JSON ``null`` gives ``None`` (the agent omits empty
+  fields and sends ``null`` for empty Go slices);
+* Go's zero time ``0001-01-01T00:00:00Z`` gives ``None``;
+* a value of the wrong type gives ``None`` and one debug line per model and
+  field, never an exception, so one bad field never loses the rest;
+* unknown keys are ignored; integers of any size are kept exactly.
+
+The conversion plan for a class is built once from its type hints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+import dataclasses
+from datetime import datetime
+import logging
+import types
+from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
+
+_LOGGER = logging.getLogger(__name__)
+
+_MISSING = object()
+_ZERO_TIME_PREFIX = "0001-01-01"
+
+type Converter = Callable[[object], object]
+
+_reported: set[tuple[str, str]] = set()
+
+
+class _WrongTypeError(Exception):
+    """A value did not have the type the model expects."""
+
+
+def _report(model: str, field: str, value: object) -> None:
+    """Log one debug line per model and field with a value of the wrong type."""
+    key = (model, field)
+    if key in _reported:
+        return
+    _reported.add(key)
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    _LOGGER.debug(
+        "Ignoring %s.%s: unexpected %s value %s",
+        model,
+        field,
+        type(value).__name__,
+        shown,
+    )
+
+
+def _to_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise _WrongTypeError
+
+
+def _to_int(value: object) -> int:
+    if isinstance(value, bool):
+        raise _WrongTypeError
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise _WrongTypeError
+
+
+def _to_float(value: object) -> float:
+    if isinstance(value, bool):
+        raise _WrongTypeError
+    if isinstance(value, float):
+        if value != value:  # NaN  # noqa: PLR0124
+            raise _WrongTypeError
+        return value
+    if isinstance(value, int):
+        return float(value)
+    raise _WrongTypeError
+
+
+def _to_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _WrongTypeError
+
+
+def parse_time(value: object) -> datetime | None:
+    """Parse an RFC 3339 time; Go's zero time and empty strings give None."""
+    if not isinstance(value, str):
+        raise _WrongTypeError
+    if not value or value.startswith(_ZERO_TIME_PREFIX):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise _WrongTypeError from err
+    if parsed.tzinfo is None:
+        raise _WrongTypeError
+    return parsed
+
+
+_SCALARS: dict[object, Converter] = {
+    str: _to_str,
+    int: _to_int,
+    float: _to_float,
+    bool: _to_bool,
+    datetime: parse_time,
+}
+
+
+def _nested(model: type[Model]) -> Converter:
+    def convert(value: object) -> object:
+        if not isinstance(value, Mapping):
+            raise _WrongTypeError
+        return model.from_dict(value)
+
+    return convert
+
+
+def _sequence(item: Converter) -> Converter:
+    def convert(value: object) -> tuple[object, ...]:
+        if not isinstance(value, list):
+            raise _WrongTypeError
+        out: list[object] = []
+        for element in value:
+            try:
+                converted = item(element)
+            except _WrongTypeError:
+                continue
+            if converted is not None:
+                out.append(converted)
+        return tuple(out)
+
+    return convert
+
+
+def _mapping(item: Converter) -> Converter:
+    def convert(value: object) -> dict[str, object]:
+        if not isinstance(value, Mapping):
+            raise _WrongTypeError
+        out: dict[str, object] = {}
+        for key, element in value.items():
+            try:
+                converted = item(element)
+            except _WrongTypeError:
+                continue
+            if converted is not None:
+                out[str(key)] = converted
+        return out
+
+    return convert
+
+
+def _converter_for(hint: object) -> Converter:
+    """Build the converter for one field's type hint (``X | None`` forms)."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"unsupported union {hint!r}")
+        return _converter_for(inner[0])
+    if hint in _SCALARS:
+        return _SCALARS[hint]
+    if origin is tuple:
+        return _sequence(_converter_for(get_args(hint)[0]))
+    if origin is dict:
+        return _mapping(_converter_for(get_args(hint)[1]))
+    if isinstance(hint, type) and issubclass(hint, Model):
+        return _nested(hint)
+    raise TypeError(f"unsupported field type {hint!r}")
+
+
+class Model:
+    """Base class of the agent's payload models."""
+
+    __slots__ = ()
+    _plan: ClassVar[tuple[tuple[str, Converter], ...] | None] = None
+
+    @classmethod
+    def _build_plan(cls) -> tuple[tuple[str, Converter], ...]:
+        hints = get_type_hints(cls)
+        plan = tuple(
+            (field.name, _converter_for(hints[field.name]))
+            for field in dataclasses.fields(cls)  # type: ignore[arg-type]
+        )
+        # Stored on the class itself, never inherited by subclasses.
+        type.__setattr__(cls, "_plan", plan)
+        return plan
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build the model from one JSON object, tolerating bad fields."""
+        plan = cls.__dict__.get("_plan") or cls._build_plan()
+        values: dict[str, object] = {}
+        for name, convert in plan:
+            raw = data.get(name, _MISSING)
+            if raw is _MISSING or raw is None:
+                continue
+            try:
+                values[name] = convert(raw)
+            except _WrongTypeError:
+                _report(cls.__name__, name, raw)
+        return cls(**values)
+
+    @classmethod
+    def parse(cls, data: object) -> Self | None:
+        """Build the model from any JSON value; None unless it is an object."""
+        if isinstance(data, Mapping):
+            return cls.from_dict(data)
+        if data is not None:
+            _report(cls.__name__, "<payload>", data)
+        return None
+
+    @classmethod
+    def parse_list(cls, data: object) -> tuple[Self, ...]:
+        """Build a tuple of models from a JSON array, skipping non-objects."""
+        if data is None:
+            return ()
+        if not isinstance(data, list):
+            _report(cls.__name__, "<list>", data)
+            return ()
+        return tuple(cls.from_dict(item) for item in data if isinstance(item, Mapping))
