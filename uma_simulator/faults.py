@@ -1,0 +1,141 @@
+"""Fault injection, switchable at run time from tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Literal
+
+from .hub import OP_BINARY, OP_TEXT
+from .wire import go_json, go_time
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+type RestMode = Literal["429", "500", "slow", "never"] | None
+GARBAGE_KINDS = ("non_json", "not_envelope", "unknown_topic", "oversized", "binary")
+#: size of the ``oversized`` garbage frame (over the usual 4 MiB client limit)
+OVERSIZED_BYTES = 4 * 1024 * 1024 + 4096
+
+
+class Faults:
+    """Switches that make the simulated agent misbehave.
+
+    * :meth:`drop_websockets` closes every WebSocket abruptly (TCP abort, no Close frame).
+    * :attr:`stall`: while true, no event, ping or pong is sent (sockets stay open and
+      the read deadline is not enforced); events published meanwhile are lost.
+    * :meth:`send_garbage` writes one bad frame to every WebSocket client.
+    * :attr:`rest_mode` (all REST routes) or :meth:`set_rest_mode` (a path prefix):
+      ``None`` normal, ``"429"`` plain ``Too Many Requests``, ``"500"`` plain
+      ``Internal Server Error``, ``"slow"`` answer after :attr:`slow_seconds` of wall
+      time, ``"never"`` accept and never answer until the fault is cleared (the
+      request then proceeds) or the server shuts down (the connection is dropped).
+    * :meth:`restart` behaves like an agent/server restart.
+    """
+
+    def __init__(self, sim: Simulator) -> None:
+        """Create the fault switches of ``sim`` (all off)."""
+        self._sim = sim
+        self.stall = False
+        self.slow_seconds = 2.0
+        self._modes: dict[str, RestMode] = {}
+        self._release = asyncio.Event()
+        #: set by ``POST /system/shutdown``: every connection is dropped until restart()
+        self.offline = False
+
+    # ------------------------------------------------------------------ REST
+    @property
+    def rest_mode(self) -> RestMode:
+        """The fault applied to every REST route (``None`` when normal)."""
+        return self._modes.get("", None)
+
+    @rest_mode.setter
+    def rest_mode(self, mode: RestMode) -> None:
+        """Apply ``mode`` to every REST route."""
+        self.set_rest_mode(mode)
+
+    def set_rest_mode(self, mode: RestMode, prefix: str = "") -> None:
+        """Apply ``mode`` to REST paths starting with ``prefix`` (``""`` = all).
+
+        ``prefix`` is a full path such as ``/api/v1/docker``. Clearing a mode wakes
+        up requests held by ``"never"``.
+        """
+        if mode not in (None, "429", "500", "slow", "never"):
+            raise ValueError(f"unknown REST fault mode {mode!r}")
+        if mode is None:
+            self._modes.pop(prefix, None)
+        else:
+            self._modes[prefix] = mode
+        self.wake()
+
+    def clear(self) -> None:
+        """Switch every fault off."""
+        self._modes.clear()
+        self.stall = False
+        self.offline = False
+        self.wake()
+
+    def mode_for(self, path: str) -> RestMode:
+        """Return the fault for ``path``: the longest matching prefix wins."""
+        best: tuple[int, RestMode] = (-1, None)
+        for prefix, mode in self._modes.items():
+            if path.startswith(prefix) and len(prefix) > best[0]:
+                best = (len(prefix), mode)
+        return best[1]
+
+    def wake(self) -> None:
+        """Release every request waiting in ``"never"`` mode so it re-checks."""
+        self._release.set()
+        self._release = asyncio.Event()
+
+    async def hold(self, path: str) -> None:
+        """Wait while ``path`` is in ``"never"`` mode (or the server shuts down)."""
+        while self.mode_for(path) == "never" and not self._sim.shutting_down:
+            await self._release.wait()
+
+    # ------------------------------------------------------------------ WebSocket
+    def drop_websockets(self) -> None:
+        """Abort every WebSocket connection without a Close handshake."""
+        self._sim.hub.close_all(graceful=False)
+
+    def send_garbage(self, kind: str) -> None:
+        """Send one malformed frame of ``kind`` (see :data:`GARBAGE_KINDS`) to all clients."""
+        sim = self._sim
+        stamp = go_time(sim.now)
+        if kind == "non_json":
+            sim.hub.send_raw(OP_TEXT, b'{"event": "system_update", "data": {not json')
+        elif kind == "not_envelope":
+            sim.hub.send_raw(OP_TEXT, b'{"hello":"world","value":[1,2,3]}')
+        elif kind == "unknown_topic":
+            sim.hub.send_raw(
+                OP_TEXT,
+                go_json(
+                    {
+                        "event": "flux_capacitor_update",
+                        "timestamp": stamp,
+                        "data": {"gigawatts": 1.21},
+                    }
+                )[:-1],
+            )
+        elif kind == "oversized":
+            padding = "x" * OVERSIZED_BYTES
+            sim.hub.send_raw(
+                OP_TEXT,
+                json.dumps(
+                    {
+                        "event": "system_update",
+                        "timestamp": stamp,
+                        "data": {"padding": padding},
+                    }
+                ).encode(),
+            )
+        elif kind == "binary":
+            sim.hub.send_raw(OP_BINARY, bytes(range(256)))
+        else:
+            raise ValueError(
+                f"unknown garbage kind {kind!r}; choose from {GARBAGE_KINDS}"
+            )
+
+    def restart(self) -> None:
+        """Restart the simulated agent (see :meth:`Simulator.restart`)."""
+        self._sim.restart()
