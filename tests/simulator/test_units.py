@@ -150,3 +150,21 @@ def test_resolve_spec() -> None:
     assert resolve_spec("home", ups=False, gpu=False).gpus == ()
     with pytest.raises(ValueError, match="unknown scenario"):
         resolve_spec("nope")
+
+
+def test_field_type_errors() -> None:
+    """Go-style decode errors for wrong JSON types."""
+    from uma_simulator.responses import BadBody, field
+
+    for body, kind in (
+        ([], bool),
+        ({"k": 1}, bool),
+        ({"k": True}, int),
+        ({"k": 1.5}, str),
+        ({"k": "x"}, int),
+        ({"k": [1]}, str),
+        ({"k": {}}, str),
+    ):
+        with pytest.raises(BadBody):
+            field(body, "k", kind, "Req")
+    assert field({"k": 3}, "k", int, "Req") == 3
