@@ -17,7 +17,9 @@ def main() -> int:
     for name, pct in sorted(low.items()):
         print(f"  {pct:6.2f}%  {name}")
     total = report["totals"]["percent_covered"]
-    print(f"{len(report['files'])} modules, total {total:.2f}%, {len(low)} under {threshold:g}%")
+    print(
+        f"{len(report['files'])} modules, total {total:.2f}%, {len(low)} under {threshold:g}%"
+    )
     return 1 if low else 0
 
 

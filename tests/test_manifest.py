@@ -46,4 +46,7 @@ async def test_integration_loads(hass: HomeAssistant) -> None:
     assert integration.domain == DOMAIN
     assert integration.config_flow is True
     assert integration.version is not None
-    assert str(integration.version) == json.loads(MANIFEST.read_text(encoding="utf-8"))["version"]
+    assert (
+        str(integration.version)
+        == json.loads(MANIFEST.read_text(encoding="utf-8"))["version"]
+    )

@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import homeassistant.helpers.device_registry as dr
+
+from .api import UnraidClient
+from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DOMAIN
+from .coordinator import UnraidConfigEntry, UnraidCoordinator
+from .push import PushListener
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.UPDATE,
+]
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up the integration from a config entry."""
+def build_client(hass: HomeAssistant, data: dict[str, object]) -> UnraidClient:
+    """Create an API client from config entry data."""
+    use_ssl = bool(data.get(CONF_USE_SSL, False))
+    return UnraidClient(
+        str(data[CONF_HOST]),
+        int(str(data[CONF_PORT])),
+        session=async_get_clientsession(
+            hass, verify_ssl=bool(data.get(CONF_VERIFY_SSL, True))
+        ),
+        use_ssl=use_ssl,
+        verify_ssl=bool(data.get(CONF_VERIFY_SSL, True)),
+        token=str(data[CONF_TOKEN]) if data.get(CONF_TOKEN) else None,
+    )
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bool:
+    """Set up one Unraid server: seed over REST, then listen for pushes."""
+    coordinator = UnraidCoordinator(hass, entry, build_client(hass, dict(entry.data)))
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    coordinator.start_extras_timer()
+    entry.async_create_background_task(
+        hass, PushListener(coordinator).run(), f"{DOMAIN} event stream {entry.title}"
+    )
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a config entry."""
-    return True
+async def async_unload_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bool:
+    """Unload a config entry; the event stream task is cancelled with it."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: UnraidConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Allow removing a child device (container, VM, disk) that is gone."""
+    coordinator = entry.runtime_data
+    return not coordinator.device_is_current(device)

@@ -4,40 +4,26 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
-from email.utils import parsedate_to_datetime
-import json
 import logging
-import re
-import time
 from typing import Any, Final
-from urllib.parse import quote
 
 import aiohttp
-import orjson
-from yarl import URL
 
-from ._limiter import RequestLimiter
+from ._http import API_PREFIX, DEFAULT_PORT
+from .controls import AgentControls
 from .events import PARSERS
 from .exceptions import (
-    UnraidApiError,
     UnraidAuthenticationError,
     UnraidConnectionError,
     UnraidError,
     UnraidInvalidResponseError,
-    UnraidNotFoundError,
     UnraidRateLimitedError,
-    UnraidRequestError,
-    UnraidServerError,
     UnraidTimeoutError,
-    UnraidValidationError,
 )
 from .models import (
-    ActionResponse,
     ArrayStatus,
     CollectorsStatus,
-    ContainerBulkUpdateResult,
     ContainerInfo,
-    ContainerUpdateResult,
     ContainerUpdatesResult,
     DiskInfo,
     FlashDriveHealth,
@@ -58,7 +44,6 @@ from .models import (
     UnassignedDeviceList,
     UPSStatus,
     UserScriptInfo,
-    UserScriptResult,
     VMInfo,
     ZFSARCStats,
     ZFSDataset,
@@ -69,9 +54,6 @@ from .topics import Topic
 from .websocket import UnraidWebSocket
 
 _LOGGER = logging.getLogger(__name__)
-
-DEFAULT_PORT: Final = 8043
-API_PREFIX: Final = "/api/v1"
 
 #: The REST endpoint that serves each topic's current state.
 TOPIC_ENDPOINTS: Final[dict[Topic, str]] = {
@@ -99,178 +81,9 @@ TOPIC_ENDPOINTS: Final[dict[Topic, str]] = {
     Topic.MOVER: "/mover",
 }
 
-_CONTAINER_ID = re.compile(r"^(?:[0-9a-fA-F]{12}|[0-9a-fA-F]{64})$")
-_CONTAINER_REF = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$")
-_VM_NAME = re.compile(r"^[a-zA-Z0-9 _.-]{1,253}$")
-_SCRIPT_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,255}$")
-_CONTAINER_ACTIONS: Final = frozenset({"start", "stop", "restart", "pause", "unpause"})
-_VM_ACTIONS: Final = frozenset(
-    {"start", "stop", "restart", "pause", "resume", "hibernate", "force-stop"}
-)
-_PARITY_ACTIONS: Final = frozenset({"stop", "pause", "resume"})
-_IMPORTANCES: Final = frozenset({"alert", "warning", "normal", "info"})
 
-
-def _loads(body: bytes) -> Any:
-    """Decode JSON; fall back to the standard library for what orjson refuses."""
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return json.loads(body)
-
-
-def error_message(body: bytes) -> str:
-    """Extract the agent's message from any of its four error-body shapes."""
-    text = body.decode("utf-8", "replace").strip()
-    if not text:
-        return ""
-    try:
-        data = _loads(body)
-    except ValueError:
-        return text
-    if isinstance(data, Mapping):
-        for key in ("message", "error"):
-            value = data.get(key)
-            if isinstance(value, str) and value:
-                return value
-        return ""
-    return text
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Parse a Retry-After header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _raise_for_status(status: int, body: bytes, headers: Mapping[str, str]) -> None:
-    """Map an HTTP error status to the client's exceptions."""
-    message = error_message(body)
-    if status == 401:
-        raise UnraidAuthenticationError(status, message or "Unauthorized")
-    if status == 429:
-        raise UnraidRateLimitedError(
-            status,
-            message or "Too Many Requests",
-            _retry_after(headers.get("Retry-After")),
-        )
-    if status == 404:
-        raise UnraidNotFoundError(status, message)
-    if status >= 500:
-        raise UnraidServerError(status, message)
-    raise UnraidRequestError(status, message)
-
-
-class UnraidClient:
+class UnraidClient(AgentControls):
     """Talks to one Unraid Management Agent over REST and WebSocket."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int = DEFAULT_PORT,
-        *,
-        session: aiohttp.ClientSession,
-        use_ssl: bool = False,
-        verify_ssl: bool = True,
-        token: str | None = None,
-        request_timeout: float = 10.0,
-        limiter: RequestLimiter | None = None,
-    ) -> None:
-        """Create a client; the aiohttp session is owned by the caller."""
-        self._session = session
-        self._base = URL.build(
-            scheme="https" if use_ssl else "http", host=host, port=port
-        )
-        self._ssl = not (use_ssl and not verify_ssl)
-        self._headers: dict[str, str] = {"Accept": "application/json"}
-        if token:
-            self._headers["Authorization"] = f"Bearer {token}"
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self._limiter = limiter or RequestLimiter()
-        self.request_count = 0
-
-    @property
-    def base_url(self) -> URL:
-        """The agent's address without the API prefix."""
-        return self._base
-
-    def url(self, path: str) -> URL:
-        """Return the full URL of an API path such as ``/system``."""
-        return self._base.with_path(API_PREFIX + path, encoded=True)
-
-    # ------------------------------------------------------------------ core
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json_body: object = None,
-    ) -> Any:
-        """Send one request and return the decoded JSON body."""
-        url = self.url(path)
-        async with self._limiter:
-            self.request_count += 1
-            try:
-                async with self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    data=None if json_body is None else orjson.dumps(json_body),
-                    headers=(
-                        self._headers
-                        if json_body is None
-                        else {**self._headers, "Content-Type": "application/json"}
-                    ),
-                    timeout=self._timeout,
-                    ssl=self._ssl,
-                ) as response:
-                    body = await response.read()
-                    status = response.status
-                    headers = response.headers
-            except TimeoutError as err:
-                raise UnraidTimeoutError(f"{method} {path}: no answer in time") from err
-            except (aiohttp.ClientError, OSError) as err:
-                raise UnraidConnectionError(f"{method} {path}: {err}") from err
-        if status == 429:
-            hint = _retry_after(headers.get("Retry-After"))
-            self._limiter.pause(hint if hint is not None else 1.0)
-        if status >= 400:
-            _raise_for_status(status, body, headers)
-        try:
-            data = _loads(body) if body.strip() else None
-        except ValueError as err:
-            raise UnraidInvalidResponseError(
-                f"{method} {path}: body is not JSON"
-            ) from err
-        if isinstance(data, Mapping) and data.get("success") is False:
-            raise UnraidApiError(status, error_message(body))
-        return data
-
-    async def _get(self, path: str) -> Any:
-        return await self.request("GET", path)
-
-    async def _action(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json_body: object = None,
-    ) -> ActionResponse:
-        data = await self.request("POST", path, params=params, json_body=json_body)
-        return ActionResponse.parse(data) or ActionResponse(success=True)
-
-    # ----------------------------------------------------------------- reads
 
     async def get_health(self) -> bool:
         """``GET /health`` (no authentication needed): True when the agent is up."""
@@ -417,169 +230,12 @@ class UnraidClient:
         """``GET /user-scripts``."""
         return UserScriptInfo.parse_list(await self._get("/user-scripts"))
 
-    @staticmethod
-    def _require[M](parsed: M | None, path: str) -> M:
-        if parsed is None:
-            raise UnraidInvalidResponseError(f"{path}: expected an object")
-        return parsed
-
-    # --------------------------------------------------------------- controls
-
-    async def container_action(self, container_id: str, action: str) -> ActionResponse:
-        """Start, stop, restart, pause or unpause a container by its hex id."""
-        if action not in _CONTAINER_ACTIONS:
-            raise UnraidValidationError(f"unknown container action: {action}")
-        if not _CONTAINER_ID.match(container_id):
-            raise UnraidValidationError(
-                "invalid container ID format: must be 12 or 64 hexadecimal characters"
-            )
-        return await self._action(f"/docker/{container_id}/{action}")
-
-    async def update_container(
-        self, container: str, *, force: bool = False
-    ) -> ContainerUpdateResult:
-        """Pull the container's image and recreate it (id or name)."""
-        if not _CONTAINER_REF.match(container):
-            raise UnraidValidationError(f"invalid container reference: {container}")
-        data = await self.request(
-            "POST",
-            f"/docker/{container}/update",
-            params={"force": "true"} if force else None,
-        )
-        return self._require(ContainerUpdateResult.parse(data), "/docker/{id}/update")
-
-    async def update_all_containers(self) -> ContainerBulkUpdateResult:
-        """Update every container with an update available."""
-        data = await self.request("POST", "/docker/update-all")
-        return self._require(
-            ContainerBulkUpdateResult.parse(data), "/docker/update-all"
-        )
-
-    async def refresh_docker_updates(self) -> ContainerUpdatesResult:
-        """Ask the agent to check the registries for container updates now."""
-        data = await self.request("POST", "/docker/updates/refresh")
-        return self._require(
-            ContainerUpdatesResult.parse(data), "/docker/updates/refresh"
-        )
-
-    async def refresh_plugin_updates(self) -> PluginList:
-        """Ask the agent to check for plugin updates now."""
-        data = await self.request("POST", "/plugins/updates/refresh")
-        return self._require(PluginList.parse(data), "/plugins/updates/refresh")
-
-    @staticmethod
-    def _vm_path(name: str) -> str:
-        if not _VM_NAME.match(name) or name[0] in "-." or name[-1] in "-.":
-            raise UnraidValidationError(f"invalid VM name: {name}")
-        return "/vm/" + quote(name, safe="")
-
-    async def vm_action(self, name: str, action: str) -> ActionResponse:
-        """Start, stop, restart, pause, resume, hibernate or force-stop a VM."""
-        if action not in _VM_ACTIONS:
-            raise UnraidValidationError(f"unknown VM action: {action}")
-        return await self._action(f"{self._vm_path(name)}/{action}")
-
-    async def reset_vm(self, name: str) -> ActionResponse:
-        """Hard-reset a VM (the agent requires an explicit confirmation)."""
-        return await self._action(
-            f"{self._vm_path(name)}/reset", json_body={"confirm": True}
-        )
-
-    async def start_array(self) -> ActionResponse:
-        """Start the array."""
-        return await self._action("/array/start")
-
-    async def stop_array(self) -> ActionResponse:
-        """Stop the array."""
-        return await self._action("/array/stop")
-
-    async def start_parity_check(self, *, correcting: bool) -> ActionResponse:
-        """Start a parity check (``correcting`` writes corrections to parity)."""
-        return await self._action(
-            "/array/parity-check/start",
-            params={"correcting": "true" if correcting else "false"},
-        )
-
-    async def parity_check_action(self, action: str) -> ActionResponse:
-        """Stop, pause or resume the running parity check."""
-        if action not in _PARITY_ACTIONS:
-            raise UnraidValidationError(f"unknown parity-check action: {action}")
-        return await self._action(f"/array/parity-check/{action}")
-
-    async def reboot(self) -> ActionResponse:
-        """Reboot the server."""
-        return await self._action("/system/reboot")
-
-    async def shutdown(self) -> ActionResponse:
-        """Shut the server down."""
-        return await self._action("/system/shutdown")
-
-    async def create_notification(
-        self,
-        title: str,
-        *,
-        subject: str = "",
-        description: str = "",
-        importance: str = "normal",
-        link: str = "",
-    ) -> str:
-        """Create an Unraid notification; returns the agent's message."""
-        if not title:
-            raise UnraidValidationError("Title is required")
-        if importance not in _IMPORTANCES:
-            raise UnraidValidationError(f"invalid importance: {importance}")
-        data = await self.request(
-            "POST",
-            "/notifications",
-            json_body={
-                "title": title,
-                "subject": subject,
-                "description": description,
-                "importance": importance,
-                "link": link,
-            },
-        )
-        return str(data.get("message", "")) if isinstance(data, Mapping) else ""
-
-    async def archive_notification(self, notification_id: str) -> str:
-        """Archive one notification by its id (file name)."""
-        if not notification_id or "/" in notification_id or ".." in notification_id:
-            raise UnraidValidationError(f"invalid notification id: {notification_id}")
-        data = await self.request(
-            "POST", f"/notifications/{quote(notification_id, safe='')}/archive"
-        )
-        return str(data.get("message", "")) if isinstance(data, Mapping) else ""
-
-    async def execute_user_script(
-        self, name: str, *, background: bool = True, wait: bool = False
-    ) -> UserScriptResult:
-        """Run a User Scripts script."""
-        if not _SCRIPT_NAME.match(name):
-            raise UnraidValidationError(f"Invalid script name: {name}")
-        data = await self.request(
-            "POST",
-            f"/user-scripts/{name}/execute",
-            json_body={"background": background, "wait": wait},
-        )
-        return self._require(
-            UserScriptResult.parse(data), "/user-scripts/{name}/execute"
-        )
-
-    async def remote_share_action(self, source: str, *, mount: bool) -> ActionResponse:
-        """Mount or unmount an Unassigned Devices remote share."""
-        if not source or source.startswith("-") or ".." in source:
-            raise UnraidValidationError(f"invalid remote share source: {source}")
-        action = "mount" if mount else "unmount"
-        return await self._action(
-            f"/unassigned/remote-shares/{action}", json_body={"source": source}
-        )
-
     # -------------------------------------------------------------- websocket
 
     async def connect_websocket(
         self,
         *,
-        subscribe: Iterable[Topic] | None = None,
+        subscribe: Iterable[str] | None = None,
         heartbeat: float | None = 30.0,
     ) -> UnraidWebSocket:
         """Open the agent's event stream (``/api/v1/ws``)."""

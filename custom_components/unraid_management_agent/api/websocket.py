@@ -15,7 +15,6 @@ from .exceptions import (
     UnraidConnectionError,
     UnraidTimeoutError,
 )
-from .topics import Topic
 
 _CLOSING = frozenset(
     {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED}
@@ -52,7 +51,7 @@ class UnraidWebSocket:
         """True once the stream is closed."""
         return self._ws.closed
 
-    async def subscribe(self, topics: Iterable[Topic] | None) -> None:
+    async def subscribe(self, topics: Iterable[str] | None) -> None:
         """Receive only these topics (agents from 2026.03; older ones ignore it).
 
         ``None`` or an empty list restores the default: every topic.

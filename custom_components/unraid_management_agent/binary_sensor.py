@@ -1,0 +1,75 @@
+"""Binary sensors: array and parity health, disk problems, links, mounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .catalog import ITEM_BINARY_SENSORS, SERVER_BINARY_SENSORS
+from .coordinator import UnraidConfigEntry
+from .descriptions import ItemBinarySensorDescription, ServerBinarySensorDescription
+from .entity import UnraidEntity, track_item_entities, track_server_entities
+
+# Coordinator is used to centralize the data updates.
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: UnraidConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up binary sensors, adding new ones as items appear."""
+    coordinator = entry.runtime_data
+    track_server_entities(
+        entry,
+        SERVER_BINARY_SENSORS,
+        lambda desc: desc.channels,
+        lambda desc: ServerBinarySensor(coordinator, desc, desc.channels),
+        async_add_entities,
+    )
+    for group, descriptions in ITEM_BINARY_SENSORS:
+        track_item_entities(
+            entry,
+            group,
+            descriptions,
+            lambda grp, desc, key: ItemBinarySensor(
+                coordinator, desc, (grp.channel,), group=grp, item_key=key
+            ),
+            async_add_entities,
+        )
+
+
+class ServerBinarySensor(UnraidEntity, BinarySensorEntity):
+    """A binary sensor computed from the server's data."""
+
+    entity_description: ServerBinarySensorDescription
+
+    def _compute(self) -> None:
+        desc = self.entity_description
+        data = self.coordinator.data
+        self._attr_is_on = desc.is_on_fn(data)
+        if desc.attrs_fn is not None:
+            self._attr_extra_state_attributes = desc.attrs_fn(data) or {}
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_is_on, self._extra_attributes())
+
+
+class ItemBinarySensor(UnraidEntity, BinarySensorEntity):
+    """A binary sensor of one item."""
+
+    entity_description: ItemBinarySensorDescription
+
+    def _compute(self) -> None:
+        desc = self.entity_description
+        item = self.item
+        self._attr_is_on = desc.is_on_fn(item)
+        if desc.attrs_fn is not None:
+            self._attr_extra_state_attributes = desc.attrs_fn(item) or {}
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_is_on, self._extra_attributes())

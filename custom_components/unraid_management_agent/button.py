@@ -1,0 +1,81 @@
+"""Buttons: parity checks, array, reboot/shutdown, container and VM actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.button import ButtonEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .actions import async_agent_call
+from .catalog import ITEM_BUTTONS, SERVER_BUTTONS
+from .coordinator import UnraidConfigEntry
+from .descriptions import ItemButtonDescription, ServerButtonDescription
+from .entity import UnraidEntity, track_item_entities, track_server_entities
+
+# Commands go to the agent one at a time.
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: UnraidConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up buttons, adding new ones as items appear."""
+    coordinator = entry.runtime_data
+    track_server_entities(
+        entry,
+        SERVER_BUTTONS,
+        lambda desc: desc.channels,
+        lambda desc: ServerButton(coordinator, desc, desc.channels),
+        async_add_entities,
+    )
+    for group, descriptions in ITEM_BUTTONS:
+        track_item_entities(
+            entry,
+            group,
+            descriptions,
+            lambda grp, desc, key: ItemButton(
+                coordinator, desc, (grp.channel,), group=grp, item_key=key
+            ),
+            async_add_entities,
+        )
+
+
+class ServerButton(UnraidEntity, ButtonEntity):
+    """A button that sends one command about the whole server."""
+
+    entity_description: ServerButtonDescription
+
+    def _compute(self) -> None:
+        """Buttons have no state of their own."""
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return ()
+
+    async def async_press(self) -> None:
+        """Send the command; failures raise with the agent's message."""
+        desc = self.entity_description
+        await async_agent_call(desc.key, desc.press_fn(self.coordinator.client))
+
+
+class ItemButton(UnraidEntity, ButtonEntity):
+    """A button acting on one item (restart a container, pause a VM…)."""
+
+    entity_description: ItemButtonDescription
+
+    def _compute(self) -> None:
+        """Buttons have no state of their own."""
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return ()
+
+    async def async_press(self) -> None:
+        """Send the command for the item as the agent knows it now."""
+        desc = self.entity_description
+        key = self.item_key or ""
+        await async_agent_call(
+            desc.key, desc.press_fn(self.coordinator.client, key, self.item)
+        )

@@ -1,0 +1,341 @@
+"""Disks (child devices), shares, ZFS pools and Unassigned Devices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTemperature,
+)
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from ..api import Topic
+from ..api.models import DiskInfo, UnassignedDevice, UnassignedRemoteShare
+from ..coordinator import UnraidCoordinator
+from ..data import UnraidData
+from ..descriptions import (
+    ItemBinarySensorDescription,
+    ItemSensorDescription,
+    ItemSwitchDescription,
+)
+from ..devices import Kind, child_device_info, server_name, slot_label
+from ..entity import ItemGroup
+
+#: Pseudo-disks get server-level sensors; the boot flash and empty slots no device.
+_NOT_A_DISK_DEVICE = frozenset({"docker_vdisk", "log"})
+_SMART_OK = frozenset({"PASSED", "OK"})
+SPIN_STATES = ["active", "standby", "unknown"]
+
+
+def _disk_items(data: UnraidData) -> dict[str, DiskInfo]:
+    return {
+        key: disk
+        for key, disk in data.disks.items()
+        if disk.role not in _NOT_A_DISK_DEVICE
+        and disk.name != "flash"
+        and disk.status not in ("DISK_NP", "DISK_NP_DSBL")
+    }
+
+
+def _disk_device(
+    coordinator: UnraidCoordinator, key: str, disk: DiskInfo
+) -> DeviceInfo:
+    return child_device_info(
+        coordinator,
+        Kind.DISK,
+        key,
+        name=f"{server_name(coordinator)} {slot_label(disk.name or key)}",
+        model=disk.model or None,
+        serial_number=disk.serial_number or None,
+    )
+
+
+def disk_temperature(disk: DiskInfo) -> float | None:
+    """Return the temperature; unknown (never 0) while the disk is spun down."""
+    if disk.spin_state == "standby" or not disk.temperature_celsius:
+        return None
+    return disk.temperature_celsius
+
+
+def smart_problem(disk: DiskInfo) -> bool | None:
+    """Return True for a failing SMART verdict; None when SMART is unknown."""
+    status = (disk.smart_status or "").upper()
+    if not status or status == "UNKNOWN":
+        return None
+    return status not in _SMART_OK
+
+
+def _has_filesystem(disk: DiskInfo) -> bool:
+    return bool(disk.filesystem or disk.mount_point) and disk.size_bytes is not None
+
+
+DISKS = ItemGroup(
+    channel=Topic.DISKS,
+    prefix="disk",
+    items_fn=_disk_items,
+    device_fn=_disk_device,
+)
+
+_DATA_SIZE: dict[str, Any] = {
+    "device_class": SensorDeviceClass.DATA_SIZE,
+    "native_unit_of_measurement": UnitOfInformation.BYTES,
+    "suggested_unit_of_measurement": UnitOfInformation.GIBIBYTES,
+    "suggested_display_precision": 1,
+}
+
+DISK_SENSORS: tuple[ItemSensorDescription, ...] = (
+    ItemSensorDescription(
+        key="temperature",
+        translation_key="disk_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=disk_temperature,
+    ),
+    ItemSensorDescription(
+        key="spin_state",
+        translation_key="spin_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=SPIN_STATES,
+        value_fn=lambda disk: (
+            disk.spin_state if disk.spin_state in SPIN_STATES else None
+        ),
+        exists_fn=lambda disk: disk.spin_state is not None,
+    ),
+    ItemSensorDescription(
+        key="status",
+        translation_key="disk_status",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda disk: (
+            disk.status.removeprefix("DISK_").lower() if disk.status else None
+        ),
+    ),
+    ItemSensorDescription(
+        key="usage",
+        translation_key="disk_usage",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda disk: disk.usage_percent,
+        exists_fn=_has_filesystem,
+    ),
+    ItemSensorDescription(
+        key="used",
+        translation_key="disk_used",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda disk: disk.used_bytes,
+        exists_fn=_has_filesystem,
+        **_DATA_SIZE,
+    ),
+    ItemSensorDescription(
+        key="free",
+        translation_key="disk_free",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda disk: disk.free_bytes,
+        exists_fn=_has_filesystem,
+        **_DATA_SIZE,
+    ),
+    ItemSensorDescription(
+        key="read",
+        translation_key="disk_read",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_registry_enabled_default=False,
+        value_fn=lambda disk: disk.read_bytes,
+        **_DATA_SIZE,
+    ),
+    ItemSensorDescription(
+        key="written",
+        translation_key="disk_written",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_registry_enabled_default=False,
+        value_fn=lambda disk: disk.write_bytes,
+        **_DATA_SIZE,
+    ),
+    ItemSensorDescription(
+        key="io_utilization",
+        translation_key="disk_io_utilization",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda disk: disk.io_utilization_percent,
+    ),
+    ItemSensorDescription(
+        key="power_on_hours",
+        translation_key="disk_power_on_hours",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        native_unit_of_measurement="h",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda disk: disk.power_on_hours,
+        exists_fn=lambda disk: disk.power_on_hours is not None,
+    ),
+)
+
+DISK_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
+    ItemBinarySensorDescription(
+        key="smart",
+        translation_key="disk_smart",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=smart_problem,
+        attrs_fn=lambda disk: {
+            "smart_status": disk.smart_status,
+            "smart_errors": disk.smart_errors,
+        },
+    ),
+)
+
+# Shares (on the server device) ---------------------------------------------
+
+SHARES = ItemGroup(
+    channel=Topic.SHARES,
+    prefix="share",
+    items_fn=lambda data: data.shares,
+    label_fn=lambda key, _share: key,
+)
+
+SHARE_SENSORS: tuple[ItemSensorDescription, ...] = (
+    ItemSensorDescription(
+        key="usage",
+        translation_key="share_usage",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda share: share.usage_percent,
+    ),
+    ItemSensorDescription(
+        key="free",
+        translation_key="share_free",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda share: share.free_bytes,
+        **_DATA_SIZE,
+    ),
+)
+
+# ZFS pools (on the server device) -------------------------------------------
+
+ZFS_POOLS = ItemGroup(
+    channel=Topic.ZFS_POOLS,
+    prefix="zfs",
+    items_fn=lambda data: data.zfs_pools,
+    label_fn=lambda key, _pool: key,
+)
+
+ZFS_SENSORS: tuple[ItemSensorDescription, ...] = (
+    ItemSensorDescription(
+        key="health",
+        translation_key="zfs_health",
+        value_fn=lambda pool: pool.health.lower() if pool.health else None,
+    ),
+    ItemSensorDescription(
+        key="usage",
+        translation_key="zfs_usage",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda pool: pool.capacity_percent,
+    ),
+    ItemSensorDescription(
+        key="free",
+        translation_key="zfs_free",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda pool: pool.free_bytes,
+        **_DATA_SIZE,
+    ),
+)
+
+ZFS_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
+    ItemBinarySensorDescription(
+        key="problem",
+        translation_key="zfs_problem",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda pool: (
+            None if not pool.health else pool.health.upper() != "ONLINE"
+        ),
+    ),
+)
+
+# Unassigned Devices (on the server device) ----------------------------------
+
+
+def _ud_devices(data: UnraidData) -> dict[str, UnassignedDevice]:
+    listing = data.unassigned
+    if listing is None:
+        return {}
+    return {
+        (device.serial_number or device.device or ""): device
+        for device in listing.devices or ()
+        if device.serial_number or device.device
+    }
+
+
+def _remote_shares(data: UnraidData) -> dict[str, UnassignedRemoteShare]:
+    listing = data.unassigned
+    if listing is None:
+        return {}
+    return {
+        share.source: share for share in listing.remote_shares or () if share.source
+    }
+
+
+UNASSIGNED_DEVICES = ItemGroup(
+    channel=Topic.UNASSIGNED,
+    prefix="ud",
+    items_fn=_ud_devices,
+    label_fn=lambda key, device: device.identification or device.model or key,
+)
+
+REMOTE_SHARES = ItemGroup(
+    channel=Topic.UNASSIGNED,
+    prefix="remote",
+    items_fn=_remote_shares,
+    label_fn=lambda key, _share: key,
+)
+
+UD_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
+    ItemBinarySensorDescription(
+        key="mounted",
+        translation_key="ud_mounted",
+        is_on_fn=lambda device: device.status == "mounted" if device.status else None,
+    ),
+)
+
+REMOTE_SHARE_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
+    ItemBinarySensorDescription(
+        key="mounted",
+        translation_key="remote_share_mounted",
+        entity_registry_enabled_default=False,
+        is_on_fn=lambda share: share.status == "mounted" if share.status else None,
+    ),
+)
+
+REMOTE_SHARE_SENSORS: tuple[ItemSensorDescription, ...] = (
+    ItemSensorDescription(
+        key="usage",
+        translation_key="remote_share_usage",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda share: (
+            share.usage_percent if share.status == "mounted" else None
+        ),
+    ),
+)
+
+REMOTE_SHARE_SWITCHES: tuple[ItemSwitchDescription, ...] = (
+    ItemSwitchDescription(
+        key="mount",
+        translation_key="remote_share_mount",
+        is_on_fn=lambda share: share.status == "mounted" if share.status else None,
+        turn_on_fn=lambda client, key, _share: client.remote_share_action(
+            key, mount=True
+        ),
+        turn_off_fn=lambda client, key, _share: client.remote_share_action(
+            key, mount=False
+        ),
+    ),
+)

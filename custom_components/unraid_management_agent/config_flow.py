@@ -1,0 +1,288 @@
+"""Config flow: user setup, zeroconf discovery, re-authentication, reconfigure, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+from typing import Any
+
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+import voluptuous as vol
+
+from . import build_client
+from .api import UnraidAuthenticationError, UnraidError
+from .const import (
+    CONF_POLL_INTERVAL,
+    CONF_SILENCE_TIMEOUT,
+    CONF_TOKEN,
+    CONF_USE_SSL,
+    CONF_VERIFY_SSL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_PORT,
+    DEFAULT_SILENCE_TIMEOUT,
+    DOMAIN,
+)
+from .coordinator import UnraidConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+
+def _connection_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)
+            ): str,
+            vol.Required(
+                CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORT)
+            ): vol.All(vol.Coerce(int), vol.Range(min=1, max=65535)),
+            vol.Optional(CONF_USE_SSL, default=defaults.get(CONF_USE_SSL, False)): bool,
+            vol.Optional(
+                CONF_VERIFY_SSL, default=defaults.get(CONF_VERIFY_SSL, True)
+            ): bool,
+            vol.Optional(CONF_TOKEN): _PASSWORD,
+        }
+    )
+
+
+async def validate_connection(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[str, str]:
+    """Check that the agent answers and accepts us; return (unique id, title).
+
+    Raises ``UnraidAuthenticationError`` when a token is needed or wrong and
+    ``UnraidError`` when the agent cannot be reached.
+    """
+    client = build_client(hass, dict(data))
+    system = await client.get_system()
+    registration = await client.get_registration()
+    hostname = (
+        system.hostname if system.hostname and not system.is_placeholder else None
+    )
+    title = hostname or str(data[CONF_HOST])
+    if registration.guid:
+        unique_id = registration.guid.lower()
+    else:
+        unique_id = (hostname or f"{data[CONF_HOST]}:{data[CONF_PORT]}").lower()
+    return unique_id, title
+
+
+async def _check(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[dict[str, str], tuple[str, str] | None]:
+    """Validate, mapping failures to form errors."""
+    try:
+        return {}, await validate_connection(hass, data)
+    except UnraidAuthenticationError:
+        return {"base": "invalid_auth"}, None
+    except UnraidError as err:
+        _LOGGER.debug("Could not reach the agent at %s: %s", data.get(CONF_HOST), err)
+        return {"base": "cannot_connect"}, None
+    except Exception:
+        _LOGGER.exception("Unexpected error while checking the agent")
+        return {"base": "unknown"}, None
+
+
+def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    data = {key: value for key, value in user_input.items() if value not in (None, "")}
+    data[CONF_HOST] = str(data[CONF_HOST]).strip()
+    return data
+
+
+class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add an Unraid server running the Unraid Management Agent."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start a flow."""
+        self._discovered: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: UnraidConfigEntry) -> UnraidOptionsFlow:
+        """Return the options flow."""
+        return UnraidOptionsFlow()
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the agent's address (and a token if the agent needs one)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = _clean(user_input)
+            errors, found = await _check(self.hass, data)
+            if found is not None:
+                unique_id, title = found
+                await self.async_set_unique_id(unique_id)
+                self._abort_if_unique_id_configured(updates=data)
+                return self.async_create_entry(title=title, data=data)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _connection_schema(user_input or {}), user_input or {}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_zeroconf(
+        self, discovery_info: ZeroconfServiceInfo
+    ) -> ConfigFlowResult:
+        """Handle an agent announcing itself with mDNS (``_unraid-mgmt-agent._tcp``)."""
+        properties = discovery_info.properties
+        data: dict[str, Any] = {
+            CONF_HOST: str(discovery_info.ip_address),
+            CONF_PORT: discovery_info.port or DEFAULT_PORT,
+            CONF_USE_SSL: properties.get("scheme") == "https",
+        }
+        name = str(properties.get("name") or discovery_info.hostname.split(".")[0])
+        try:
+            unique_id, title = await validate_connection(self.hass, data)
+        except UnraidAuthenticationError:
+            unique_id, title = name.lower(), name
+        except UnraidError:
+            return self.async_abort(reason="cannot_connect")
+        await self.async_set_unique_id(unique_id)
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+        )
+        self._discovered = {**data, "title": title}
+        self.context["title_placeholders"] = {"name": title}
+        return await self.async_step_zeroconf_confirm()
+
+    async def async_step_zeroconf_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm a discovered agent (with a token, if it needs one)."""
+        errors: dict[str, str] = {}
+        title = self._discovered["title"]
+        if user_input is not None:
+            data = {k: v for k, v in self._discovered.items() if k != "title"}
+            if user_input.get(CONF_TOKEN):
+                data[CONF_TOKEN] = user_input[CONF_TOKEN]
+            errors, found = await _check(self.hass, data)
+            if found is not None:
+                return self.async_create_entry(title=found[1], data=data)
+        return self.async_show_form(
+            step_id="zeroconf_confirm",
+            data_schema=vol.Schema({vol.Optional(CONF_TOKEN): _PASSWORD}),
+            description_placeholders={
+                "name": title,
+                "host": self._discovered[CONF_HOST],
+            },
+            errors=errors,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start re-authentication: the agent refused the token (or now needs one)."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new access token."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, CONF_TOKEN: user_input.get(CONF_TOKEN, "")}
+            if not data[CONF_TOKEN]:
+                data.pop(CONF_TOKEN)
+            errors, found = await _check(self.hass, data)
+            if found is not None:
+                await self.async_set_unique_id(found[0])
+                self._abort_if_unique_id_mismatch(reason="wrong_server")
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Optional(CONF_TOKEN): _PASSWORD}),
+            description_placeholders={"host": entry.data[CONF_HOST]},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address, TLS settings or token of a configured server."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = _clean(user_input)
+            errors, found = await _check(self.hass, data)
+            if found is not None:
+                await self.async_set_unique_id(found[0])
+                self._abort_if_unique_id_mismatch(reason="wrong_server")
+                return self.async_update_reload_and_abort(entry, data=data)
+        defaults = {k: v for k, v in entry.data.items() if k != CONF_TOKEN}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _connection_schema(defaults), user_input or defaults
+            ),
+            errors=errors,
+        )
+
+
+class UnraidOptionsFlow(OptionsFlowWithReload):
+    """Polling interval (while the stream is down) and stall detection."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the options."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={key: int(value) for key, value in user_input.items()}
+            )
+        options = self.config_entry.options
+        return self.async_show_form(
+            step_id="init",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(
+                        CONF_POLL_INTERVAL,
+                        default=options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
+                    ): NumberSelector(
+                        NumberSelectorConfig(
+                            min=10,
+                            max=3600,
+                            step=1,
+                            unit_of_measurement="s",
+                            mode=NumberSelectorMode.BOX,
+                        )
+                    ),
+                    vol.Required(
+                        CONF_SILENCE_TIMEOUT,
+                        default=options.get(
+                            CONF_SILENCE_TIMEOUT, DEFAULT_SILENCE_TIMEOUT
+                        ),
+                    ): NumberSelector(
+                        NumberSelectorConfig(
+                            min=30,
+                            max=3600,
+                            step=1,
+                            unit_of_measurement="s",
+                            mode=NumberSelectorMode.BOX,
+                        )
+                    ),
+                }
+            ),
+        )

@@ -1,0 +1,525 @@
+"""Coordinator: one server's state, fed by WebSocket frames and REST reads."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from enum import StrEnum
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.debounce import Debouncer
+import homeassistant.helpers.device_registry as dr
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    Topic,
+    UnraidAuthenticationError,
+    UnraidClient,
+    UnraidError,
+    UnraidRateLimitedError,
+    UnraidWebSocket,
+)
+from .api.models import ContainerInfo, ContainerUpdatesResult, SystemInfo
+from .const import (
+    CONF_POLL_INTERVAL,
+    CONF_SILENCE_TIMEOUT,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_SILENCE_TIMEOUT,
+    DOMAIN,
+)
+from .data import LIST_KEYS, USED_TOPICS, Channel, Extra, Local, UnraidData, index_items
+from .devices import device_item, item_present
+from .stats import CoordinatorStats
+
+LOGGER = logging.getLogger(__package__)
+
+type UnraidConfigEntry = ConfigEntry[UnraidCoordinator]
+
+#: Topics the stream is asked for; ``update`` keeps collector state changes,
+#: which every agent sends under that name.
+SUBSCRIPTION: tuple[str, ...] = (*USED_TOPICS, Topic.SOURCE_STATUS, "update")
+
+#: Collector name (``/collectors``) -> the topic it produces.
+COLLECTOR_TOPICS: dict[str, Topic] = {
+    "system": Topic.SYSTEM,
+    "array": Topic.ARRAY,
+    "disk": Topic.DISKS,
+    "shares": Topic.SHARES,
+    "docker": Topic.CONTAINERS,
+    "vm": Topic.VMS,
+    "ups": Topic.UPS,
+    "gpu": Topic.GPU,
+    "network": Topic.NETWORK,
+    "hardware": Topic.HARDWARE,
+    "registration": Topic.REGISTRATION,
+    "notification": Topic.NOTIFICATIONS,
+    "unassigned": Topic.UNASSIGNED,
+    "zfs": Topic.ZFS_POOLS,
+    "docker_update": Topic.DOCKER_UPDATES,
+    "plugin_update": Topic.PLUGIN_UPDATES,
+    "os_update": Topic.OS_UPDATE,
+    "mover": Topic.MOVER,
+}
+
+EXTRAS_REFRESH = timedelta(hours=6)
+BOOT_TIME_TOLERANCE = timedelta(seconds=60)
+PARITY_IDLE = ""
+
+
+class ConnectionMode(StrEnum):
+    """How the integration currently gets its data."""
+
+    PUSH = "push"
+    POLLING = "polling"
+    OFFLINE = "offline"
+
+
+class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
+    """Holds one server's state and tells each entity when its data changed.
+
+    REST reads (the seed after every connect, and polling while the event
+    stream is down) go through ``DataUpdateCoordinator``'s refresh, so
+    setup errors, re-authentication and "unavailable" logging follow Home
+    Assistant's rules. WebSocket frames bypass it: each frame replaces one
+    topic's slot and notifies only the listeners of that topic (and, for
+    list topics, of the items that changed).
+    """
+
+    config_entry: UnraidConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: UnraidConfigEntry, client: UnraidClient
+    ) -> None:
+        """Create the coordinator; nothing is fetched until the first refresh."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"Unraid {entry.title}",
+            update_interval=None,
+            always_update=False,
+        )
+        self.client = client
+        self.data = UnraidData()
+        self.stats = CoordinatorStats()
+        self.stream_connected = False
+        self.last_frame: datetime | None = None
+        self.failed_topics: set[Channel] = set()
+        self.disabled_topics: set[Topic] = set()
+        self.poll_interval = timedelta(
+            seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+        )
+        self.silence_timeout = float(
+            entry.options.get(CONF_SILENCE_TIMEOUT, DEFAULT_SILENCE_TIMEOUT)
+        )
+        self.heartbeat: float | None = 30.0
+        self.prepared_socket: UnraidWebSocket | None = None
+        self._listeners_by_channel: dict[
+            tuple[Channel, str | None], list[CALLBACK_TYPE]
+        ] = {}
+        self._fetch_lock = asyncio.Lock()
+        self._extras_due = True
+        self._logged: set[str] = set()
+        self._list_refresh = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=2.0,
+            immediate=False,
+            function=self._async_refresh_nonempty_lists,
+        )
+        self._full_refresh = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=10.0,
+            immediate=False,
+            function=self.async_request_refresh,
+        )
+
+    # ------------------------------------------------------------- listeners
+
+    @callback
+    def async_add_channel_listener(
+        self, channel: Channel, update_callback: CALLBACK_TYPE, key: str | None = None
+    ) -> CALLBACK_TYPE:
+        """Call ``update_callback`` when ``channel`` (or one item of it) changes."""
+        slot = self._listeners_by_channel.setdefault((channel, key), [])
+        slot.append(update_callback)
+
+        @callback
+        def remove() -> None:
+            slot.remove(update_callback)
+            if not slot:
+                self._listeners_by_channel.pop((channel, key), None)
+
+        return remove
+
+    @callback
+    def _notify(self, channel: Channel, keys: Iterable[str] = ()) -> None:
+        for update_callback in tuple(
+            self._listeners_by_channel.get((channel, None), ())
+        ):
+            update_callback()
+        for key in keys:
+            for update_callback in tuple(
+                self._listeners_by_channel.get((channel, key), ())
+            ):
+                update_callback()
+
+    @callback
+    def log_once(self, kind: str, level: int, msg: str, *args: object) -> None:
+        """Log a problem the first time it happens (until it is cleared)."""
+        if kind in self._logged:
+            return
+        self._logged.add(kind)
+        LOGGER.log(level, msg, *args)
+
+    @callback
+    def clear_logged(self, kind: str) -> bool:
+        """Forget a logged problem; True if it had been logged."""
+        if kind in self._logged:
+            self._logged.discard(kind)
+            return True
+        return False
+
+    # ----------------------------------------------------------- applying data
+
+    @callback
+    def apply(self, channel: Channel, payload: Any) -> bool:
+        """Replace a channel's slot; notify its listeners when it changed."""
+        if isinstance(channel, Topic) and channel in LIST_KEYS:
+            return self._apply_list(channel, payload)
+        if self.data.objects.get(channel) == payload:
+            self.stats.unchanged += 1
+            return False
+        previous = self.data.objects.get(channel)
+        self.data.objects[channel] = payload
+        if channel is Topic.SYSTEM:
+            self._update_boot_time(payload)
+        elif channel is Topic.DOCKER_UPDATES:
+            self._merge_update_results(payload)
+        elif channel is Topic.ARRAY:
+            self._watch_parity(previous, payload)
+        self._notify(channel)
+        return True
+
+    @callback
+    def _apply_list(self, topic: Topic, items: tuple[Any, ...]) -> bool:
+        new = index_items(topic, items)
+        old = self.data.lists[topic]
+        changed = [key for key, item in new.items() if old.get(key) != item]
+        changed.extend(key for key in old if key not in new)
+        if not changed:
+            self.stats.unchanged += 1
+            return False
+        self.data.lists[topic] = new
+        self._notify(topic, changed)
+        return True
+
+    @callback
+    def _merge_update_results(self, result: ContainerUpdatesResult | None) -> None:
+        if result is None or result.containers is None:
+            return
+        changed = False
+        for info in result.containers:
+            if info.container_name and info.update_available is not None:
+                name = info.container_name.lstrip("/")
+                if self.data.container_updates.get(name) != info.update_available:
+                    self.data.container_updates[name] = info.update_available
+                    changed = True
+        if changed:
+            self._notify(Local.CONTAINER_UPDATES)
+
+    @callback
+    def _merge_rest_containers(self, containers: tuple[ContainerInfo, ...]) -> None:
+        """REST ``/docker`` carries the update status that frames lack."""
+        changed = False
+        for item in containers:
+            if item.name and item.update_available is not None:
+                name = item.name.lstrip("/")
+                if self.data.container_updates.get(name) != item.update_available:
+                    self.data.container_updates[name] = item.update_available
+                    changed = True
+        if changed:
+            self._notify(Local.CONTAINER_UPDATES)
+
+    @callback
+    def set_container_update(self, name: str, available: bool) -> None:
+        """Record a container's update state after an update we triggered."""
+        if self.data.container_updates.get(name) != available:
+            self.data.container_updates[name] = available
+            self._notify(Local.CONTAINER_UPDATES)
+
+    @callback
+    def _update_boot_time(self, system: SystemInfo | None) -> None:
+        """Derive the boot time once; ignore the second-level jitter of uptime."""
+        if system is None or system.uptime_seconds is None or system.is_placeholder:
+            return
+        sampled = system.timestamp or dt_util.utcnow()
+        candidate = (sampled - timedelta(seconds=system.uptime_seconds)).replace(
+            microsecond=0
+        )
+        known = self.data.boot_time
+        if known is None or abs(candidate - known) > BOOT_TIME_TOLERANCE:
+            self.data.boot_time = candidate
+
+    @callback
+    def _watch_parity(self, previous: Any, current: Any) -> None:
+        """Re-read the parity history when a check has just finished."""
+        was = getattr(previous, "parity_check_status", None)
+        now = getattr(current, "parity_check_status", None)
+        if was not in (None, PARITY_IDLE) and now == PARITY_IDLE:
+            self._extras_due = True
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh_extras(), "unraid parity history"
+            )
+
+    # ------------------------------------------------------------- REST reads
+
+    async def _async_setup(self) -> None:
+        """Open the event stream before the first seed, so nothing falls between."""
+        try:
+            self.prepared_socket = await self.client.connect_websocket(
+                subscribe=SUBSCRIPTION,
+                heartbeat=self.heartbeat,
+            )
+        except UnraidAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except UnraidError as err:
+            LOGGER.debug(
+                "Event stream of %s not available at setup: %s", self.name, err
+            )
+            self.update_interval = self.poll_interval
+
+    async def _async_update_data(self) -> UnraidData:
+        """Read every topic over REST (the seed, and each poll)."""
+        async with self._fetch_lock:
+            topics: tuple[Channel, ...] = USED_TOPICS
+            if self._extras_due:
+                topics = (*topics, *Extra)
+            results = await self._fetch(topics)
+            system = results.get(Topic.SYSTEM)
+            if isinstance(system, SystemInfo) and system.is_placeholder:
+                if self.data.system is None:
+                    raise UpdateFailed(
+                        translation_domain=DOMAIN, translation_key="agent_starting"
+                    )
+                # Restarted agent: keep what we have; its first collection is
+                # published on the stream, and the next poll reads it.
+                self.log_once(
+                    "placeholder",
+                    logging.INFO,
+                    "%s is starting; keeping the last known state",
+                    self.name,
+                )
+                return self.data
+            self.clear_logged("placeholder")
+            if self._extras_due and all(extra in results for extra in Extra):
+                self._extras_due = False
+            self.stats.rest_refreshes += 1
+            notify = self.last_update_success
+            for channel, payload in results.items():
+                self._apply_fetched(channel, payload, notify=notify)
+            return self.data
+
+    async def _fetch(self, channels: Iterable[Channel]) -> dict[Channel, Any]:
+        """Read channels concurrently (the client bounds the burst)."""
+        channels = tuple(channels)
+        outcomes = await asyncio.gather(
+            *(self._read(channel) for channel in channels), return_exceptions=True
+        )
+        results: dict[Channel, Any] = {}
+        errors: dict[Channel, BaseException] = {}
+        for channel, outcome in zip(channels, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                errors[channel] = outcome
+            else:
+                results[channel] = outcome
+        for outcome in errors.values():
+            if isinstance(outcome, UnraidAuthenticationError):
+                raise ConfigEntryAuthFailed(
+                    translation_domain=DOMAIN, translation_key="invalid_auth"
+                ) from outcome
+            if not isinstance(outcome, UnraidError):
+                raise outcome
+        if errors and (Topic.SYSTEM in errors or not results):
+            first = errors.get(Topic.SYSTEM) or next(iter(errors.values()))
+            retry_after = None
+            if isinstance(first, UnraidRateLimitedError):
+                retry_after = first.retry_after or 10.0
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(first)},
+                retry_after=retry_after,
+            ) from first
+        for channel, outcome in errors.items():
+            self.log_once(
+                f"fetch:{channel}",
+                logging.WARNING,
+                "Could not read %s from %s: %s",
+                channel,
+                self.name,
+                outcome,
+            )
+            if channel not in self.failed_topics:
+                self.failed_topics.add(channel)
+                self._notify(channel)
+        for channel in results:
+            if channel in self.failed_topics:
+                self.failed_topics.discard(channel)
+                self.clear_logged(f"fetch:{channel}")
+                self._notify(channel)
+        return results
+
+    async def _read(self, channel: Channel) -> Any:
+        client = self.client
+        if isinstance(channel, Topic):
+            return await client.get_topic(channel)
+        if channel is Extra.PARITY_SCHEDULE:
+            return await client.get_parity_schedule()
+        if channel is Extra.PARITY_HISTORY:
+            return await client.get_parity_history()
+        if channel is Extra.FLASH:
+            return await client.get_flash()
+        return await client.get_collectors()
+
+    @callback
+    def _apply_fetched(self, channel: Channel, payload: Any, *, notify: bool) -> None:
+        if channel is Topic.CONTAINERS:
+            self._merge_rest_containers(payload)
+        if channel is Extra.COLLECTORS:
+            self._sync_disabled(payload)
+        if notify:
+            self.apply(channel, payload)
+            return
+        # Recovering: Home Assistant refreshes every entity right after this.
+        saved, self._listeners_by_channel = self._listeners_by_channel, {}
+        try:
+            self.apply(channel, payload)
+        finally:
+            self._listeners_by_channel = saved
+
+    @callback
+    def _sync_disabled(self, collectors: Any) -> None:
+        disabled: set[Topic] = set()
+        for collector in getattr(collectors, "collectors", None) or ():
+            topic = COLLECTOR_TOPICS.get(collector.name or "")
+            if topic is not None and collector.enabled is False:
+                disabled.add(topic)
+        for topic in disabled ^ self.disabled_topics:
+            self._notify(topic)
+        self.disabled_topics = disabled
+
+    async def _async_refresh_topics(self, channels: Iterable[Channel]) -> None:
+        """Re-read some channels over REST outside the regular refresh."""
+        try:
+            results = await self._fetch(channels)
+        except (UpdateFailed, ConfigEntryAuthFailed) as err:
+            LOGGER.debug("Partial refresh of %s failed: %s", self.name, err)
+            return
+        for channel, payload in results.items():
+            self._apply_fetched(channel, payload, notify=True)
+
+    async def _async_refresh_nonempty_lists(self) -> None:
+        """After an empty ``update`` list: re-read list topics that hold items."""
+        await self._async_refresh_topics(t for t in LIST_KEYS if self.data.lists[t])
+
+    async def async_refresh_extras(self, _now: datetime | None = None) -> None:
+        """Re-read the REST-only data (parity schedule and history, flash, collectors)."""
+        await self._async_refresh_topics(tuple(Extra))
+
+    @callback
+    def start_extras_timer(self) -> None:
+        """Refresh the REST-only data every few hours."""
+        self.config_entry.async_on_unload(
+            async_track_time_interval(
+                self.hass, self.async_refresh_extras, EXTRAS_REFRESH
+            )
+        )
+
+    # ------------------------------------------------------------- connection
+
+    @property
+    def mode(self) -> ConnectionMode:
+        """How data arrives now: push, polling, or not at all."""
+        if self.stream_connected:
+            return ConnectionMode.PUSH
+        return (
+            ConnectionMode.POLLING
+            if self.last_update_success
+            else ConnectionMode.OFFLINE
+        )
+
+    @callback
+    def notify_connection(self) -> None:
+        """Tell the connection entities that the mode or last frame changed."""
+        self._notify(Local.CONNECTION)
+
+    async def async_seed(self) -> None:
+        """Re-read everything over REST after a reconnect, then stop polling."""
+        self.update_interval = None
+        self._extras_due = True
+        await self.async_refresh()
+
+    @callback
+    def schedule_list_refresh(self) -> None:
+        """Debounced REST read of the list topics that hold items."""
+        self._list_refresh.async_schedule_call()
+
+    @callback
+    def schedule_full_refresh(self) -> None:
+        """Debounced REST read of everything (a data source changed health)."""
+        self._full_refresh.async_schedule_call()
+
+    @callback
+    def mark_topic_current(self, topic: Topic) -> None:
+        """Clear the failed mark of a topic that a frame just brought."""
+        if topic in self.failed_topics:
+            self.failed_topics.discard(topic)
+            self.clear_logged(f"fetch:{topic}")
+            self._notify(topic)
+
+    @callback
+    def set_collector_enabled(self, topic: Topic, *, enabled: bool) -> None:
+        """Follow a collector being enabled or disabled on the agent."""
+        if enabled:
+            self.disabled_topics.discard(topic)
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self._async_refresh_topics((topic, Extra.COLLECTORS)),
+                "unraid collector refresh",
+            )
+        else:
+            self.disabled_topics.add(topic)
+        self._notify(topic)
+
+    @callback
+    def topic_available(self, channel: Channel) -> bool:
+        """Return True when a channel's data is current (read fine, collector on)."""
+        if not self.last_update_success or channel in self.failed_topics:
+            return False
+        return not (isinstance(channel, Topic) and channel in self.disabled_topics)
+
+    @callback
+    def device_is_current(self, device: dr.DeviceEntry) -> bool:
+        """Return True for the server and for items the agent still reports."""
+        item = device_item(self, device)
+        return item is None or item_present(self, *item)
+
+    async def async_shutdown(self) -> None:
+        """Stop timers and close a socket that was never handed over."""
+        await super().async_shutdown()
+        self._list_refresh.async_cancel()
+        self._full_refresh.async_cancel()
+        if self.prepared_socket is not None:
+            await self.prepared_socket.close()
+            self.prepared_socket = None

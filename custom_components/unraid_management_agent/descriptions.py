@@ -1,0 +1,114 @@
+"""Entity description types: what an entity reads and how it acts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.binary_sensor import BinarySensorEntityDescription
+from homeassistant.components.button import ButtonEntityDescription
+from homeassistant.components.sensor import SensorEntityDescription
+from homeassistant.components.switch import SwitchEntityDescription
+from homeassistant.components.update import UpdateEntityDescription
+from homeassistant.helpers.typing import StateType
+
+from .api import UnraidClient
+from .data import Channel, UnraidData
+
+if TYPE_CHECKING:
+    from .coordinator import UnraidCoordinator
+
+type SensorValue = StateType | datetime
+type Attributes = dict[str, Any] | None
+
+
+def _always(*_: Any) -> bool:
+    return True
+
+
+# ----------------------------------------------------------------- server level
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerSensorDescription(SensorEntityDescription):
+    """A sensor of the server, computed from the whole data."""
+
+    channels: tuple[Channel, ...]
+    value_fn: Callable[[UnraidData], SensorValue]
+    exists_fn: Callable[[UnraidData], bool] = _always
+    attrs_fn: Callable[[UnraidData], Attributes] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerBinarySensorDescription(BinarySensorEntityDescription):
+    """A binary sensor of the server."""
+
+    channels: tuple[Channel, ...]
+    is_on_fn: Callable[[UnraidData], bool | None]
+    exists_fn: Callable[[UnraidData], bool] = _always
+    attrs_fn: Callable[[UnraidData], Attributes] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerButtonDescription(ButtonEntityDescription):
+    """A button that sends one command to the agent."""
+
+    channels: tuple[Channel, ...] = ()
+    press_fn: Callable[[UnraidClient], Awaitable[Any]]
+    exists_fn: Callable[[UnraidData], bool] = _always
+
+
+# ------------------------------------------------------------------- item level
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemSensorDescription(SensorEntityDescription):
+    """A sensor of one item (container, disk, share…)."""
+
+    value_fn: Callable[[Any], SensorValue]
+    exists_fn: Callable[[Any], bool] = _always
+    attrs_fn: Callable[[Any], Attributes] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemBinarySensorDescription(BinarySensorEntityDescription):
+    """A binary sensor of one item."""
+
+    is_on_fn: Callable[[Any], bool | None]
+    exists_fn: Callable[[Any], bool] = _always
+    attrs_fn: Callable[[Any], Attributes] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemButtonDescription(ButtonEntityDescription):
+    """A button acting on one item; ``press_fn(client, key, item)``."""
+
+    press_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
+    exists_fn: Callable[[Any], bool] = _always
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemSwitchDescription(SwitchEntityDescription):
+    """A switch of one item whose state the agent reports."""
+
+    is_on_fn: Callable[[Any], bool | None]
+    turn_on_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
+    turn_off_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
+    exists_fn: Callable[[Any], bool] = _always
+    attrs_fn: Callable[[Any], Attributes] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemUpdateDescription(UpdateEntityDescription):
+    """An update entity of one item (container or plugin)."""
+
+    channels: tuple[Channel, ...] = ()
+    installed_fn: Callable[[UnraidData, str, Any], str | None]
+    latest_fn: Callable[[UnraidData, str, Any], str | None]
+    install_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]] | None = None
+    #: Called after a successful install (e.g. to mark the update done).
+    installed_callback: Callable[[UnraidCoordinator, str], None] | None = None
+    title_fn: Callable[[str, Any], str | None] | None = None
+    exists_fn: Callable[[Any], bool] = _always

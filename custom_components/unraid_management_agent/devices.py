@@ -1,0 +1,200 @@
+"""Devices: the server, and a child device per disk, container, VM, GPU and UPS."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+import re
+from typing import TYPE_CHECKING
+
+from homeassistant.const import CONF_HOST
+from homeassistant.core import callback
+import homeassistant.helpers.device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.util import dt as dt_util
+
+from .api import Topic
+from .const import CONF_USE_SSL, DOMAIN, MANUFACTURER
+
+if TYPE_CHECKING:
+    from .coordinator import UnraidCoordinator
+
+#: How long a vanished container, VM or disk keeps its device. The array
+#: being stopped for maintenance takes every container away for a while;
+#: their devices (with the user's names and areas) must survive that.
+STALE_DEVICE_GRACE = timedelta(days=7)
+
+
+class Kind(StrEnum):
+    """Kinds of child devices, with the list topic that lists them."""
+
+    DISK = "disk"
+    CONTAINER = "container"
+    VM = "vm"
+    GPU = "gpu"
+    UPS = "ups"
+
+    @property
+    def topic(self) -> Topic:
+        """The topic whose items are devices of this kind."""
+        return _KIND_TOPICS[self]
+
+
+_KIND_TOPICS = {
+    Kind.DISK: Topic.DISKS,
+    Kind.CONTAINER: Topic.CONTAINERS,
+    Kind.VM: Topic.VMS,
+    Kind.GPU: Topic.GPU,
+    Kind.UPS: Topic.UPS,
+}
+
+_SLOT = re.compile(r"^([a-z]+?)(\d*)$")
+
+
+def slot_label(name: str) -> str:
+    """Turn a disk slot (``disk1``, ``parity2``, ``cache``) into ``Disk 1``."""
+    match = _SLOT.match(name)
+    if not match:
+        return name
+    word, number = match.groups()
+    return f"{word.capitalize()} {number}".strip()
+
+
+def server_id(coordinator: UnraidCoordinator) -> str:
+    """Return the stable id of the server (the config entry's unique id)."""
+    entry = coordinator.config_entry
+    return entry.unique_id or entry.entry_id
+
+
+def child_identifier(coordinator: UnraidCoordinator, kind: Kind, key: str) -> str:
+    """Return the device-registry identifier of a child device."""
+    return f"{server_id(coordinator)}_{kind}_{key}"
+
+
+def server_name(coordinator: UnraidCoordinator) -> str:
+    """Return the server's host name, or the entry title before it is known."""
+    system = coordinator.data.system
+    if system is not None and system.hostname and not system.is_placeholder:
+        return system.hostname
+    return coordinator.config_entry.title
+
+
+def web_ui_url(coordinator: UnraidCoordinator) -> str:
+    """Return the URL of the Unraid web UI (served by the server itself, not by the agent)."""
+    entry = coordinator.config_entry
+    scheme = "https" if entry.data.get(CONF_USE_SSL) else "http"
+    return f"{scheme}://{entry.data[CONF_HOST]}/"
+
+
+def server_device_info(coordinator: UnraidCoordinator) -> DeviceInfo:
+    """Device info of the server."""
+    data = coordinator.data
+    system = data.system
+    hardware = data.hardware
+    hw_version = None
+    if hardware is not None and hardware.baseboard is not None:
+        board = hardware.baseboard
+        hw_version = (
+            " ".join(p for p in (board.manufacturer, board.product_name) if p) or None
+        )
+    if hw_version is None and system is not None:
+        hw_version = system.server_model or None
+    return DeviceInfo(
+        identifiers={(DOMAIN, server_id(coordinator))},
+        name=server_name(coordinator),
+        manufacturer=MANUFACTURER,
+        model="Unraid",
+        sw_version=system.version if system is not None else None,
+        hw_version=hw_version,
+        configuration_url=web_ui_url(coordinator),
+    )
+
+
+def child_device_info(
+    coordinator: UnraidCoordinator,
+    kind: Kind,
+    key: str,
+    *,
+    name: str,
+    model: str | None = None,
+    manufacturer: str | None = None,
+    sw_version: str | None = None,
+    serial_number: str | None = None,
+) -> DeviceInfo:
+    """Device info of a disk, container, VM, GPU or UPS on the server."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, child_identifier(coordinator, kind, key))},
+        name=name,
+        model=model,
+        manufacturer=manufacturer,
+        sw_version=sw_version,
+        serial_number=serial_number,
+        via_device=(DOMAIN, server_id(coordinator)),
+    )
+
+
+def _parse_identifier(
+    coordinator: UnraidCoordinator, identifier: str
+) -> tuple[Kind, str] | None:
+    prefix = f"{server_id(coordinator)}_"
+    if not identifier.startswith(prefix):
+        return None
+    kind, _, key = identifier[len(prefix) :].partition("_")
+    try:
+        return Kind(kind), key
+    except ValueError:
+        return None
+
+
+def device_item(
+    coordinator: UnraidCoordinator, device: dr.DeviceEntry
+) -> tuple[Kind, str] | None:
+    """Return the (kind, key) of a child device, None for the server itself."""
+    for domain, identifier in device.identifiers:
+        if domain == DOMAIN and (item := _parse_identifier(coordinator, identifier)):
+            return item
+    return None
+
+
+def item_present(coordinator: UnraidCoordinator, kind: Kind, key: str) -> bool:
+    """Return True when the agent currently reports this disk, container, VM, GPU or UPS."""
+    if kind is Kind.UPS:
+        ups = coordinator.data.ups
+        return ups is not None and bool(ups.connected)
+    return key in coordinator.data.lists[kind.topic]
+
+
+class StaleDeviceTracker:
+    """Removes child devices whose item has been gone for the grace period.
+
+    Absence only counts while the item's topic is being read successfully,
+    so a failed fetch or a disabled collector never deletes anything.
+    """
+
+    def __init__(self, coordinator: UnraidCoordinator) -> None:
+        """Track the devices of one coordinator."""
+        self._coordinator = coordinator
+        self.missing_since: dict[str, datetime] = {}
+
+    @callback
+    def check(self, _now: datetime | None = None) -> None:
+        """Record absences and remove devices gone for longer than the grace."""
+        coordinator = self._coordinator
+        registry = dr.async_get(coordinator.hass)
+        now = dt_util.utcnow()
+        for device in dr.async_entries_for_config_entry(
+            registry, coordinator.config_entry.entry_id
+        ):
+            item = device_item(coordinator, device)
+            if item is None:
+                continue
+            kind, key = item
+            if not coordinator.topic_available(kind.topic) or item_present(
+                coordinator, kind, key
+            ):
+                self.missing_since.pop(device.id, None)
+                continue
+            since = self.missing_since.setdefault(device.id, now)
+            if now - since >= STALE_DEVICE_GRACE:
+                self.missing_since.pop(device.id, None)
+                registry.async_remove_device(device.id)

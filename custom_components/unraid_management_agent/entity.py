@@ -1,0 +1,286 @@
+"""Base entity: per-topic updates, and writes only when something changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .coordinator import UnraidConfigEntry, UnraidCoordinator
+from .data import LIST_KEYS, Channel, UnraidData
+from .devices import server_device_info, server_id
+
+
+class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
+    """An entity fed by some of the coordinator's channels.
+
+    It listens only to the channels it reads (for an item of a list topic:
+    only to that item), recomputes its state when one of them changes, and
+    writes to the state machine only when the result differs from what it
+    last wrote. Subclasses implement ``_compute``.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: UnraidCoordinator,
+        description: EntityDescription,
+        channels: Iterable[Channel],
+        *,
+        group: ItemGroup | None = None,
+        item_key: str | None = None,
+    ) -> None:
+        """Create the entity; with ``group`` and ``item_key`` it describes one item."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._channels = tuple(channels)
+        self._group = group
+        self._item_key = item_key
+        parts = [server_id(coordinator)]
+        if group is not None and item_key is not None:
+            parts += [group.prefix, item_key]
+            item = group.items_fn(coordinator.data).get(item_key)
+            self._attr_device_info = (
+                group.device_fn(coordinator, item_key, item)
+                if group.device_fn is not None
+                else server_device_info(coordinator)
+            )
+            if group.label_fn is not None:
+                self._attr_translation_placeholders = {
+                    "name": group.label_fn(item_key, item)
+                }
+            if group.enabled_fn is not None and not group.enabled_fn(item_key, item):
+                self._attr_entity_registry_enabled_default = False
+        else:
+            self._attr_device_info = server_device_info(coordinator)
+        parts.append(description.key)
+        self._attr_unique_id = "_".join(parts)
+        self._written: object = _NOTHING
+        self._compute_state()
+
+    @property
+    def item_key(self) -> str | None:
+        """The key of the item this entity describes, if any."""
+        return self._item_key
+
+    @property
+    def item(self) -> Any:
+        """The current model of this entity's item (None when it is gone)."""
+        if self._group is None or self._item_key is None:
+            return None
+        return self._group.items_fn(self.coordinator.data).get(self._item_key)
+
+    @property
+    def available(self) -> bool:
+        """Available while the server answers, our data is current and the item exists."""
+        coordinator = self.coordinator
+        if not all(coordinator.topic_available(channel) for channel in self._channels):
+            return False
+        return self._group is None or self.item is not None
+
+    async def async_added_to_hass(self) -> None:
+        """Subscribe to our channels (and to availability changes)."""
+        await super().async_added_to_hass()
+        coordinator = self.coordinator
+        for channel in self._channels:
+            key = (
+                self._item_key
+                if channel in LIST_KEYS and self._group is not None
+                else None
+            )
+            self.async_on_remove(
+                coordinator.async_add_channel_listener(
+                    channel, self._handle_channel_update, key
+                )
+            )
+        self._written = self._fingerprint()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Availability changed for the whole server."""
+        self._handle_channel_update()
+
+    @callback
+    def _handle_channel_update(self) -> None:
+        """Recompute; write only when the state or attributes changed."""
+        self._compute_state()
+        fingerprint = self._fingerprint()
+        stats = self.coordinator.stats
+        if fingerprint == self._written:
+            stats.state_skips += 1
+            return
+        self._written = fingerprint
+        stats.state_writes += 1
+        self.async_write_ha_state()
+
+    def _fingerprint(self) -> object:
+        available = self.available
+        return (available, self._state_tuple() if available else None)
+
+    @callback
+    def _compute_state(self) -> None:
+        """Update the ``_attr_*`` values from the coordinator's data."""
+        if self.available:
+            self._compute()
+
+    def _extra_attributes(self) -> dict[str, Any] | None:
+        """Return the extra state attributes set by ``_compute``, if any."""
+        if hasattr(self, "_attr_extra_state_attributes"):
+            return self._attr_extra_state_attributes
+        return None
+
+    def _compute(self) -> None:
+        """Set this entity's ``_attr_*`` values (data is known to be current)."""
+        raise NotImplementedError
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        """Return what, when it changes, needs a state write."""
+        raise NotImplementedError
+
+
+_NOTHING = object()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemGroup:
+    """A family of items (containers, disks, shares…) that get entities.
+
+    ``items_fn`` maps the data to the current items by key; ``device_fn``
+    builds the child device of an item (None: the entities sit on the
+    server device, named with ``label_fn`` through a ``{name}`` placeholder).
+    """
+
+    channel: Channel
+    prefix: str
+    items_fn: Callable[[UnraidData], Mapping[str, Any]]
+    device_fn: Callable[[UnraidCoordinator, str, Any], DeviceInfo] | None = None
+    label_fn: Callable[[str, Any], str] | None = None
+    enabled_fn: Callable[[str, Any], bool] | None = None
+
+
+class _Described(Protocol):
+    key: str
+
+    def exists_fn(self, item: Any, /) -> bool: ...
+
+
+def track_server_entities[D: _Described](
+    entry: UnraidConfigEntry,
+    descriptions: Iterable[D],
+    channels_of: Callable[[D], Iterable[Channel]],
+    factory: Callable[[D], UnraidEntity],
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add server entities as their data appears (``exists_fn``)."""
+    coordinator = entry.runtime_data
+    by_key = {description.key: description for description in descriptions}
+    ItemTracker(
+        entry,
+        (
+            channel
+            for description in by_key.values()
+            for channel in channels_of(description)
+        ),
+        lambda: [
+            key for key, desc in by_key.items() if desc.exists_fn(coordinator.data)
+        ],
+        lambda key: [factory(by_key[key])],
+        async_add_entities,
+    ).start()
+
+
+def track_item_entities[D: _Described](
+    entry: UnraidConfigEntry,
+    group: ItemGroup,
+    descriptions: Iterable[D],
+    factory: Callable[[ItemGroup, D, str], UnraidEntity],
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the entities of each item of a group as items appear."""
+    coordinator = entry.runtime_data
+    descriptions = tuple(descriptions)
+
+    def build(key: str) -> list[UnraidEntity]:
+        item = group.items_fn(coordinator.data).get(key)
+        if item is None:
+            return []
+        return [
+            factory(group, desc, key) for desc in descriptions if desc.exists_fn(item)
+        ]
+
+    ItemTracker(
+        entry,
+        (group.channel,),
+        lambda: list(group.items_fn(coordinator.data)),
+        build,
+        async_add_entities,
+    ).start()
+
+
+class ItemTracker:
+    """Adds entities for items (containers, VMs, disks…) as they appear.
+
+    ``keys`` lists the current item keys; ``build`` makes the entities of one
+    new key. Keys are forgotten when all their entities are removed (their
+    device was deleted), so an item that comes back later gets entities again.
+    """
+
+    def __init__(
+        self,
+        entry: UnraidConfigEntry,
+        channels: Iterable[Channel],
+        keys: Callable[[], Iterable[str]],
+        build: Callable[[str], list[UnraidEntity]],
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Track one kind of item for one platform."""
+        self._entry = entry
+        self._channels = tuple(dict.fromkeys(channels))
+        self._keys = keys
+        self._build = build
+        self._add = async_add_entities
+        self._live: dict[str, int] = {}
+
+    @callback
+    def start(self) -> None:
+        """Add entities for the current items and follow future changes."""
+        self._add_new()
+        coordinator = self._entry.runtime_data
+        for channel in self._channels:
+            self._entry.async_on_unload(
+                coordinator.async_add_channel_listener(channel, self._add_new)
+            )
+
+    @callback
+    def _add_new(self) -> None:
+        new: list[UnraidEntity] = []
+        for key in self._keys():
+            if key in self._live:
+                continue
+            entities = self._build(key)
+            if not entities:
+                continue
+            self._live[key] = len(entities)
+            for entity in entities:
+                entity.async_on_remove(self._forget_callback(key))
+            new.extend(entities)
+        if new:
+            self._add(new)
+
+    def _forget_callback(self, key: str) -> CALLBACK_TYPE:
+        @callback
+        def forget() -> None:
+            remaining = self._live.get(key, 0) - 1
+            if remaining > 0:
+                self._live[key] = remaining
+            else:
+                self._live.pop(key, None)
+
+        return forget

@@ -1,0 +1,223 @@
+"""Sensors: server metrics, per-item metrics and the connection state."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfEnergy
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .catalog import ITEM_SENSORS, SERVER_SENSORS
+from .catalog.hardware import UPS
+from .coordinator import ConnectionMode, UnraidConfigEntry, UnraidCoordinator
+from .data import Local
+from .descriptions import ItemSensorDescription, ServerSensorDescription
+from .entity import UnraidEntity, track_item_entities, track_server_entities
+
+# Coordinator is used to centralize the data updates.
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: UnraidConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up sensors, adding new ones as items appear."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        [
+            ConnectionModeSensor(coordinator, CONNECTION_MODE),
+            LastFrameSensor(coordinator, LAST_FRAME),
+        ]
+    )
+    track_server_entities(
+        entry,
+        SERVER_SENSORS,
+        lambda desc: desc.channels,
+        lambda desc: ServerSensor(coordinator, desc, desc.channels),
+        async_add_entities,
+    )
+    track_item_entities(
+        entry,
+        UPS,
+        (UPS_ENERGY,),
+        lambda grp, desc, key: UpsEnergySensor(
+            coordinator, desc, (grp.channel,), group=grp, item_key=key
+        ),
+        async_add_entities,
+    )
+    for group, descriptions in ITEM_SENSORS:
+        track_item_entities(
+            entry,
+            group,
+            descriptions,
+            lambda grp, desc, key: ItemSensor(
+                coordinator, desc, (grp.channel,), group=grp, item_key=key
+            ),
+            async_add_entities,
+        )
+
+
+class ServerSensor(UnraidEntity, SensorEntity):
+    """A sensor computed from the server's data."""
+
+    entity_description: ServerSensorDescription
+
+    def _compute(self) -> None:
+        desc = self.entity_description
+        data = self.coordinator.data
+        self._attr_native_value = desc.value_fn(data)
+        if desc.attrs_fn is not None:
+            self._attr_extra_state_attributes = desc.attrs_fn(data) or {}
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_native_value, self._extra_attributes())
+
+
+class ItemSensor(UnraidEntity, SensorEntity):
+    """A sensor of one item (disk, container, VM, share, NIC…)."""
+
+    entity_description: ItemSensorDescription
+
+    def _compute(self) -> None:
+        desc = self.entity_description
+        item = self.item
+        self._attr_native_value = desc.value_fn(item)
+        if desc.attrs_fn is not None:
+            self._attr_extra_state_attributes = desc.attrs_fn(item) or {}
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_native_value, self._extra_attributes())
+
+
+CONNECTION_MODE = SensorEntityDescription(
+    key="connection_mode",
+    translation_key="connection_mode",
+    device_class=SensorDeviceClass.ENUM,
+    options=[mode.value for mode in ConnectionMode],
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+LAST_FRAME = SensorEntityDescription(
+    key="last_event",
+    translation_key="last_event",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+class ConnectionModeSensor(UnraidEntity, SensorEntity):
+    """How data arrives: ``push``, ``polling`` or ``offline``. Always available."""
+
+    entity_description: SensorEntityDescription
+
+    def __init__(
+        self, coordinator: UnraidCoordinator, description: SensorEntityDescription
+    ) -> None:
+        """Create the sensor."""
+        super().__init__(coordinator, description, (Local.CONNECTION,))
+
+    @property
+    def available(self) -> bool:
+        """Stay available: ``offline`` is the answer when nothing works."""
+        return True
+
+    def _compute(self) -> None:
+        self._attr_native_value = self.coordinator.mode.value
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_native_value,)
+
+
+class LastFrameSensor(UnraidEntity, SensorEntity):
+    """When the last WebSocket frame arrived (written at most once a minute)."""
+
+    entity_description: SensorEntityDescription
+
+    def __init__(
+        self, coordinator: UnraidCoordinator, description: SensorEntityDescription
+    ) -> None:
+        """Create the sensor."""
+        super().__init__(coordinator, description, (Local.CONNECTION,))
+
+    @property
+    def available(self) -> bool:
+        """Stay available; the value is unknown until a frame arrives."""
+        return True
+
+    def _compute(self) -> None:
+        last = self.coordinator.last_frame
+        # Whole minutes: a frame every few seconds must not mean a write each time.
+        self._attr_native_value = (
+            None if last is None else last.replace(second=0, microsecond=0)
+        )
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_native_value,)
+
+
+UPS_ENERGY = ItemSensorDescription(
+    key="energy",
+    translation_key="ups_energy",
+    device_class=SensorDeviceClass.ENERGY,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    suggested_display_precision=3,
+    value_fn=lambda ups: None,
+)
+
+#: Longer gaps between UPS reports are not integrated (no guessing).
+MAX_ENERGY_GAP = timedelta(minutes=10)
+
+
+class UpsEnergySensor(UnraidEntity, RestoreSensor):
+    """Energy through the UPS in kWh, integrated from its power reports.
+
+    Each report's power is held until the next report (at the agent's
+    sample times); the total survives restarts, so it works with the
+    energy dashboard.
+    """
+
+    entity_description: ItemSensorDescription
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the sensor with nothing integrated yet."""
+        self._total = 0.0
+        self._last: tuple[datetime, float] | None = None
+        super().__init__(*args, **kwargs)
+
+    async def async_added_to_hass(self) -> None:
+        """Continue from the last stored total."""
+        if (last := await self.async_get_last_sensor_data()) is not None and isinstance(
+            last.native_value, (int, float)
+        ):
+            self._total += float(last.native_value)
+            self._attr_native_value = round(self._total, 6)
+        await super().async_added_to_hass()
+
+    def _compute(self) -> None:
+        ups = self.item
+        when = ups.timestamp if ups is not None else None
+        power = ups.power_watts if ups is not None else None
+        if when is not None and power is not None:
+            if self._last is not None:
+                since, watts = self._last
+                gap = when - since
+                if timedelta(0) < gap <= MAX_ENERGY_GAP:
+                    self._total += watts * gap.total_seconds() / 3_600_000
+            if self._last is None or when > self._last[0]:
+                self._last = (when, power)
+        self._attr_native_value = round(self._total, 6)
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_native_value,)
