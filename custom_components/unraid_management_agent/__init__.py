@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -59,5 +60,10 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: UnraidConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Allow removing a child device (container, VM, disk) that is gone."""
+    if entry.state is not ConfigEntryState.LOADED:
+        # No data to compare with (the server is unreachable): keep the
+        # server's own device, let the user remove the others; current
+        # items get theirs back at the next setup.
+        return (DOMAIN, entry.unique_id or entry.entry_id) not in device.identifiers
     coordinator = entry.runtime_data
     return not coordinator.device_is_current(device)

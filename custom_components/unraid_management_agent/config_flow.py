@@ -25,7 +25,7 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import voluptuous as vol
 
 from . import build_client
-from .api import UnraidAuthenticationError, UnraidError
+from .api import UnraidAuthenticationError, UnraidError, UnraidNotFoundError
 from .const import (
     CONF_POLL_INTERVAL,
     CONF_SILENCE_TIMEOUT,
@@ -62,23 +62,41 @@ def _connection_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     )
 
 
+class InvalidHost(ValueError):
+    """The host field holds something other than a host name or an address."""
+
+
+class AgentStarting(UnraidError):
+    """The agent answers but has not collected anything yet (just restarted)."""
+
+
 async def validate_connection(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> tuple[str, str]:
     """Check that the agent answers and accepts us; return (unique id, title).
 
-    Raises ``UnraidAuthenticationError`` when a token is needed or wrong and
-    ``UnraidError`` when the agent cannot be reached.
+    Raises ``InvalidHost`` for a host that is not a name or an address (a
+    URL, ``host:port``), ``UnraidAuthenticationError`` when a token is needed
+    or wrong, ``AgentStarting`` while the agent only serves its placeholders
+    (the server cannot be identified yet) and ``UnraidError`` when the agent
+    cannot be reached.
     """
-    client = build_client(hass, dict(data))
+    try:
+        client = build_client(hass, dict(data))
+    except ValueError as err:
+        raise InvalidHost(str(err)) from err
     system = await client.get_system()
-    registration = await client.get_registration()
-    hostname = (
-        system.hostname if system.hostname and not system.is_placeholder else None
-    )
+    if system.is_placeholder:
+        raise AgentStarting("the agent has not collected any data yet")
+    try:
+        guid = (await client.get_registration()).guid
+    except UnraidNotFoundError:
+        # Agents before 2025.11.15 have no /registration: use the host name.
+        guid = None
+    hostname = system.hostname or None
     title = hostname or str(data[CONF_HOST])
-    if registration.guid:
-        unique_id = registration.guid.lower()
+    if guid:
+        unique_id = guid.lower()
     else:
         unique_id = (hostname or f"{data[CONF_HOST]}:{data[CONF_PORT]}").lower()
     return unique_id, title
@@ -90,8 +108,12 @@ async def _check(
     """Validate, mapping failures to form errors."""
     try:
         return {}, await validate_connection(hass, data)
+    except InvalidHost:
+        return {CONF_HOST: "invalid_host"}, None
     except UnraidAuthenticationError:
         return {"base": "invalid_auth"}, None
+    except AgentStarting:
+        return {"base": "agent_starting"}, None
     except UnraidError as err:
         _LOGGER.debug("Could not reach the agent at %s: %s", data.get(CONF_HOST), err)
         return {"base": "cannot_connect"}, None
@@ -102,7 +124,7 @@ async def _check(
 
 def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
     data = {key: value for key, value in user_input.items() if value not in (None, "")}
-    data[CONF_HOST] = str(data[CONF_HOST]).strip()
+    data[CONF_HOST] = str(user_input.get(CONF_HOST, "")).strip()
     return data
 
 
@@ -151,14 +173,24 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             CONF_HOST: str(discovery_info.ip_address),
             CONF_PORT: discovery_info.port or DEFAULT_PORT,
             CONF_USE_SSL: properties.get("scheme") == "https",
+            CONF_VERIFY_SSL: True,
         }
         name = str(properties.get("name") or discovery_info.hostname.split(".")[0])
         try:
             unique_id, title = await validate_connection(self.hass, data)
-        except UnraidAuthenticationError:
+        except (UnraidAuthenticationError, AgentStarting):
+            # The server cannot be identified before the user gives a token
+            # (or before the agent's first collection): go by its mDNS name
+            # for now; the confirm step sets the real unique id.
+            self._async_abort_entries_match(
+                {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+            )
             unique_id, title = name.lower(), name
         except UnraidError:
             return self.async_abort(reason="cannot_connect")
+        except Exception:
+            _LOGGER.exception("Unexpected error while checking a discovered agent")
+            return self.async_abort(reason="unknown")
         await self.async_set_unique_id(unique_id)
         self._abort_if_unique_id_configured(
             updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
@@ -179,7 +211,12 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
                 data[CONF_TOKEN] = user_input[CONF_TOKEN]
             errors, found = await _check(self.hass, data)
             if found is not None:
-                return self.async_create_entry(title=found[1], data=data)
+                unique_id, title = found
+                await self.async_set_unique_id(unique_id, raise_on_progress=False)
+                self._abort_if_unique_id_configured(
+                    updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+                )
+                return self.async_create_entry(title=title, data=data)
         return self.async_show_form(
             step_id="zeroconf_confirm",
             data_schema=vol.Schema({vol.Optional(CONF_TOKEN): _PASSWORD}),
@@ -226,6 +263,9 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean(user_input)
+            if CONF_TOKEN not in data and entry.data.get(CONF_TOKEN):
+                # The token is never shown; leaving the field empty keeps it.
+                data[CONF_TOKEN] = entry.data[CONF_TOKEN]
             errors, found = await _check(self.hass, data)
             if found is not None:
                 await self.async_set_unique_id(found[0])

@@ -1,0 +1,1 @@
+"""Tests of the config flow, setup/unload and diagnostics."""
