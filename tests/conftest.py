@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Generator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Generator
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
-from aiohttp.test_utils import TestServer
-from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.unraid_management_agent.api import RequestLimiter
 from custom_components.unraid_management_agent.const import DOMAIN
+from tests.helpers import (  # noqa: F401  (re-exported for older imports)
+    SERVER,
+    START,
+    Agent,
+    assert_matches_simulator,
+    entity_id,
+    expected_states,
+    move_time,
+    settle,
+    setup_entry,
+    wait_until,
+)
 from uma_simulator import Simulator, create_app
-
-START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -35,28 +41,6 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         return_value=True,
     ):
         yield
-
-
-@dataclass
-class Agent:
-    """A running simulator and its address."""
-
-    sim: Simulator
-    server: TestServer
-
-    @property
-    def port(self) -> int:
-        """The port the simulator listens on."""
-        assert self.server.port is not None
-        return self.server.port
-
-    def entry_data(self, **extra: Any) -> dict[str, Any]:
-        """Config entry data pointing at this simulator."""
-        return {CONF_HOST: "127.0.0.1", CONF_PORT: self.port, **extra}
-
-    def rest_requests(self) -> list[str]:
-        """Paths of REST requests so far (the WebSocket upgrade excluded)."""
-        return [r.path for r in self.sim.request_log if not r.path.endswith("/ws")]
 
 
 @pytest.fixture
@@ -78,59 +62,25 @@ async def agent(
 
 
 @pytest.fixture
-def config_entry(hass: HomeAssistant, agent: Agent) -> MockConfigEntry:
+def unthrottled_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift the client's request pacing in Home Assistant tests.
+
+    The pacing sleeps on the event loop's clock, which ``freezer`` stops;
+    it is exercised by the client's own tests, which run without freezer.
+    """
+    monkeypatch.setattr(RequestLimiter.__init__, "__defaults__", (1e9, 1_000_000, 64))
+
+
+@pytest.fixture
+def config_entry(
+    hass: HomeAssistant, agent: Agent, unthrottled_requests: None
+) -> MockConfigEntry:
     """Add a config entry for the simulator to Home Assistant."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="tower",
-        unique_id="sim-guid",
+        unique_id=SERVER,
         data=agent.entry_data(),
     )
     entry.add_to_hass(hass)
     return entry
-
-
-LISTENER_TASK = "event stream"
-
-
-async def settle(hass: HomeAssistant) -> None:
-    """Wait until Home Assistant and our background work (polls) are idle.
-
-    The event-stream listener runs for the life of the entry, so it is the
-    one background task not waited for; socket reads it is doing complete
-    on their own loop iterations.
-    """
-    for _ in range(100):
-        await hass.async_block_till_done()
-        pending = [
-            task
-            for task in hass._background_tasks
-            if not task.done() and LISTENER_TASK not in task.get_name()
-        ]
-        if not pending:
-            # Let frames already on the socket be read and applied.
-            for _ in range(5):
-                await asyncio.sleep(0)
-            await hass.async_block_till_done()
-            return
-        await asyncio.wait(pending, timeout=5)
-    raise AssertionError("background work did not settle")
-
-
-async def wait_until(
-    hass: HomeAssistant, condition: Callable[[], bool], limit: float = 5.0
-) -> None:
-    """Wait for loopback I/O to make ``condition`` true (not for time to pass)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.005)
-        await hass.async_block_till_done()
-
-
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up and wait until the listener has taken over the stream."""
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await settle(hass)

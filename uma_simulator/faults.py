@@ -31,12 +31,15 @@ class Faults:
       time, ``"never"`` accept and never answer until the fault is cleared (the
       request then proceeds) or the server shuts down (the connection is dropped).
     * :meth:`restart` behaves like an agent/server restart.
+    * :attr:`refuse_websockets`: while true, WebSocket upgrades are dropped without an
+      answer (REST keeps working), e.g. a proxy in front of the agent that breaks them.
     """
 
     def __init__(self, sim: Simulator) -> None:
         """Create the fault switches of ``sim`` (all off)."""
         self._sim = sim
         self.stall = False
+        self.refuse_websockets = False
         self.slow_seconds = 2.0
         self._modes: dict[str, RestMode] = {}
         self._release = asyncio.Event()
@@ -72,6 +75,7 @@ class Faults:
         """Switch every fault off."""
         self._modes.clear()
         self.stall = False
+        self.refuse_websockets = False
         self.offline = False
         self.wake()
 

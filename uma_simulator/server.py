@@ -211,6 +211,8 @@ async def _handle(
     path = request.path
     if sim.faults.offline:
         return None
+    if path == PREFIX + "/ws" and sim.faults.refuse_websockets:
+        return None
     if path != PREFIX + "/ws":
         mode = sim.faults.mode_for(path)
         if mode == "429":

@@ -121,8 +121,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         )
         self.heartbeat: float | None = 30.0
         self.prepared_socket: UnraidWebSocket | None = None
-        self._listeners_by_channel: dict[
-            tuple[Channel, str | None], list[CALLBACK_TYPE]
+        self._channel_listeners: dict[
+            Channel, dict[str | None, list[CALLBACK_TYPE]]
         ] = {}
         self._fetch_lock = asyncio.Lock()
         self._extras_due = True
@@ -149,28 +149,36 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         self, channel: Channel, update_callback: CALLBACK_TYPE, key: str | None = None
     ) -> CALLBACK_TYPE:
         """Call ``update_callback`` when ``channel`` (or one item of it) changes."""
-        slot = self._listeners_by_channel.setdefault((channel, key), [])
+        by_key = self._channel_listeners.setdefault(channel, {})
+        slot = by_key.setdefault(key, [])
         slot.append(update_callback)
 
         @callback
         def remove() -> None:
             slot.remove(update_callback)
             if not slot:
-                self._listeners_by_channel.pop((channel, key), None)
+                by_key.pop(key, None)
 
         return remove
 
     @callback
-    def _notify(self, channel: Channel, keys: Iterable[str] = ()) -> None:
-        for update_callback in tuple(
-            self._listeners_by_channel.get((channel, None), ())
-        ):
+    def _notify(self, channel: Channel, keys: Iterable[str] | None = None) -> None:
+        """Call the channel's listeners: all of them, or those of some items.
+
+        Listeners of the whole channel (key None) are always called; with
+        ``keys``, item listeners only for those items.
+        """
+        by_key = self._channel_listeners.get(channel)
+        if not by_key:
+            return
+        if keys is None:
+            callbacks = [cb for slot in by_key.values() for cb in slot]
+        else:
+            callbacks = list(by_key.get(None, ()))
+            for key in keys:
+                callbacks.extend(by_key.get(key, ()))
+        for update_callback in callbacks:
             update_callback()
-        for key in keys:
-            for update_callback in tuple(
-                self._listeners_by_channel.get((channel, key), ())
-            ):
-                update_callback()
 
     @callback
     def log_once(self, kind: str, level: int, msg: str, *args: object) -> None:
@@ -402,11 +410,11 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             self.apply(channel, payload)
             return
         # Recovering: Home Assistant refreshes every entity right after this.
-        saved, self._listeners_by_channel = self._listeners_by_channel, {}
+        saved, self._channel_listeners = self._channel_listeners, {}
         try:
             self.apply(channel, payload)
         finally:
-            self._listeners_by_channel = saved
+            self._channel_listeners = saved
 
     @callback
     def _sync_disabled(self, collectors: Any) -> None:

@@ -78,7 +78,10 @@ def _to_float(value: object) -> float:
             raise _WrongTypeError
         return value
     if isinstance(value, int):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError as err:  # beyond 1.8e308: valid JSON, no float
+            raise _WrongTypeError from err
     raise _WrongTypeError
 
 
@@ -165,6 +168,9 @@ def _converter_for(hint: object) -> Converter:
         return _converter_for(inner[0])
     if hint in _SCALARS:
         return _SCALARS[hint]
+    if isinstance(hint, type) and issubclass(hint, datetime):
+        # A stand-in class (e.g. a frozen clock in tests) is still a time.
+        return parse_time
     if origin is tuple:
         return _sequence(_converter_for(get_args(hint)[0]))
     if origin is dict:

@@ -1,0 +1,256 @@
+"""Per-topic behaviour: both agent generations, collectors, updates, partial failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+import homeassistant.helpers.entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.unraid_management_agent.const import DOMAIN
+from tests.helpers import (
+    SERVER,
+    START,
+    Agent,
+    entity_id,
+    move_time,
+    settle,
+    setup_entry,
+    wait_until,
+)
+from uma_simulator import Simulator, create_app
+
+
+@pytest.fixture
+async def running(
+    hass: HomeAssistant, agent: Agent, config_entry: Any, freezer: Any
+) -> Any:
+    """Set the integration up against the simulator, HA's clock at the simulator's."""
+    freezer.move_to(agent.sim.now)
+    await setup_entry(hass, config_entry)
+    return config_entry.runtime_data
+
+
+def state(hass: HomeAssistant, platform: str, suffix: str, server: str = SERVER) -> str:
+    """Return the state of our entity with this unique id suffix."""
+    return hass.states.get(entity_id(hass, platform, f"{server}_{suffix}")).state
+
+
+async def test_legacy_frames_give_the_same_states(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    aiohttp_server: Any,
+    freezer: Any,
+    unthrottled_requests: None,
+) -> None:
+    """An agent sending "update" frames and one naming topics end up identical."""
+    freezer.move_to(START)
+    servers = {}
+    for legacy in (False, True):
+        sim = Simulator(scenario="home", seed=3, legacy=legacy, start_time=START)
+        sim.advance(0)
+        server = await aiohttp_server(create_app(sim), host="127.0.0.1")
+        unique = f"legacy-{legacy}"
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=unique,
+            unique_id=unique,
+            data={"host": "127.0.0.1", "port": server.port},
+        )
+        entry.add_to_hass(hass)
+        await setup_entry(hass, entry)
+        servers[unique] = (sim, entry)
+    # The same script on both: time passes, things change, a container goes away.
+    for step in range(12):
+        for sim, entry in servers.values():
+            coordinator = entry.runtime_data
+            if step == 3:
+                sim.set_container_state("plex", "exited")
+            if step == 6:
+                sim.remove_container("sonarr")
+                sim.add_container("jellyfin", image="jellyfin/jellyfin:latest")
+            before = coordinator.stats.frames_total
+            topics = sim.advance(15)
+            wanted = (
+                len([t for t in topics if t != "fan_control_update"])
+                if sim.legacy
+                else 0
+            )
+            await wait_until(
+                hass,
+                lambda c=coordinator, b=before, w=wanted, t=topics: (
+                    c.stats.frames_total
+                    >= b + (w or len([x for x in t if x in _SUBSCRIBED]))
+                ),
+            )
+        await move_time(hass, freezer, 15)
+    await settle(hass)
+
+    registry = er.async_get(hass)
+
+    def by_suffix(unique: str) -> dict[str, str]:
+        entry = servers[unique][1]
+        found = {}
+        for item in er.async_entries_for_config_entry(registry, entry.entry_id):
+            current = hass.states.get(item.entity_id)
+            suffix = item.unique_id.removeprefix(unique)
+            found[suffix] = current.state if current else "disabled"
+        return found
+
+    topic_mode = by_suffix("legacy-False")
+    legacy_mode = by_suffix("legacy-True")
+    assert topic_mode == legacy_mode
+    assert topic_mode["_container_plex_running"] == "off"
+    assert topic_mode["_container_sonarr_running"] == STATE_UNAVAILABLE
+    assert topic_mode["_container_jellyfin_running"] == "on"
+    legacy_coordinator = servers["legacy-True"][1].runtime_data
+    assert legacy_coordinator.stats.unknown == 0
+    assert legacy_coordinator.stats.ignored > 0  # fan control and friends
+    for _sim, entry in servers.values():
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+_SUBSCRIBED = {
+    "system_update",
+    "array_status_update",
+    "disk_list_update",
+    "share_list_update",
+    "container_list_update",
+    "vm_list_update",
+    "ups_status_update",
+    "gpu_metrics_update",
+    "network_list_update",
+    "hardware_update",
+    "registration_update",
+    "notifications_update",
+    "unassigned_devices_update",
+    "zfs_pools_update",
+    "docker_updates_update",
+    "plugin_updates_update",
+    "os_update_update",
+    "mover_update",
+}
+
+
+@pytest.mark.parametrize("sim_options", [{"legacy": True}])
+async def test_last_item_disappearing_is_seen_on_legacy_agents(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """An empty list under "update" is ambiguous: the list topics holding items are re-read."""
+    coordinator = running
+    for name in [c["name"] for c in agent.sim.state.containers]:
+        agent.sim.remove_container(name)
+    requests = len(agent.rest_requests())
+    agent.sim.publish("container_list_update")
+    await wait_until(hass, lambda: coordinator.stats.ambiguous == 1)
+    assert state(hass, "switch", "container_plex_running") == "on"
+    await move_time(hass, freezer, 3)
+    await settle(hass)
+    reread = agent.rest_requests()[requests:]
+    assert "/api/v1/docker" in reread
+    assert "/api/v1/zfs/pools" not in reread  # it held nothing
+    assert coordinator.data.containers == {}
+    assert state(hass, "switch", "container_plex_running") == STATE_UNAVAILABLE
+
+
+async def test_collector_disabled_and_enabled(
+    hass: HomeAssistant, agent: Agent, running: Any
+) -> None:
+    """A disabled collector makes its entities unavailable; enabling re-reads it."""
+    coordinator = running
+    gpu = next(
+        e.unique_id.removeprefix(f"{SERVER}_")
+        for e in er.async_entries_for_config_entry(
+            er.async_get(hass), coordinator.config_entry.entry_id
+        )
+        if e.unique_id.endswith("_utilization") and "_gpu_" in e.unique_id
+    )
+    assert state(hass, "sensor", gpu) != STATE_UNAVAILABLE
+    agent.sim.set_collector_enabled("gpu", False)
+    await wait_until(hass, lambda: state(hass, "sensor", gpu) == STATE_UNAVAILABLE)
+    requests = len(agent.rest_requests())
+    agent.sim.set_collector_enabled("gpu", True)
+    await wait_until(hass, lambda: state(hass, "sensor", gpu) != STATE_UNAVAILABLE)
+    await settle(hass)
+    assert set(agent.rest_requests()[requests:]) == {
+        "/api/v1/gpu",
+        "/api/v1/collectors/status",
+    }
+
+
+async def test_update_status_survives_container_frames(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """Container frames lack the update fields of REST /docker; they must not erase them."""
+    coordinator = running
+    name = next(
+        c["name"] for c in agent.sim.state.containers if c["state"] == "running"
+    )
+    agent.sim.set_image_update(name, True)
+    agent.sim.advance(45)  # the agent's first registry check (staggered 45 s)
+    await wait_until(
+        hass, lambda: coordinator.stats.by_topic["docker_updates_update"] >= 1
+    )
+    await settle(hass)
+    assert state(hass, "update", f"container_{name}_image") == "on"
+    frames = coordinator.stats.by_topic["container_list_update"]
+    agent.sim.publish("container_list_update")
+    await wait_until(
+        hass, lambda: coordinator.stats.by_topic["container_list_update"] > frames
+    )
+    assert state(hass, "update", f"container_{name}_image") == "on"
+
+
+async def test_one_failing_endpoint_only_affects_its_entities(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """A topic whose REST read fails is unavailable; the rest of the server is fine."""
+    coordinator = running
+    agent.sim.faults.set_rest_mode("500", "/api/v1/vm")
+    agent.sim.faults.refuse_websockets = True
+    agent.sim.faults.drop_websockets()
+    await wait_until(hass, lambda: coordinator.stats.disconnects == 1)
+    await settle(hass)
+    assert state(hass, "switch", "vm_Windows 11_running") == STATE_UNAVAILABLE
+    assert state(hass, "switch", "container_plex_running") == "on"
+    agent.sim.faults.clear()
+    await move_time(hass, freezer, 30)
+    await settle(hass)
+    assert state(hass, "switch", "vm_Windows 11_running") == "on"
+
+
+async def test_token_change_starts_reauth(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """401 on reconnect: re-authentication is requested, nothing else loops."""
+    agent.sim.token = "new-secret"
+    agent.sim.faults.drop_websockets()
+    await wait_until(hass, lambda: running.stats.disconnects == 1)
+    await move_time(hass, freezer, 1)
+    await settle(hass)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert any(flow["context"]["source"] == SOURCE_REAUTH for flow in flows)
+
+
+async def test_unload_closes_everything(
+    hass: HomeAssistant, agent: Agent, running: Any
+) -> None:
+    """Unloading closes the socket and stops every task and timer."""
+    assert agent.sim.ws_client_count == 1
+    await hass.config_entries.async_unload(running.config_entry.entry_id)
+    await hass.async_block_till_done()
+    await wait_until(hass, lambda: agent.sim.ws_client_count == 0)
+
+
+async def test_last_event_sensor(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """The time of the last frame, to the minute."""
+    assert state(hass, "sensor", "last_event") == "unknown"
+    agent.sim.publish("system_update")
+    await wait_until(hass, lambda: state(hass, "sensor", "last_event") != "unknown")
+    assert state(hass, "sensor", "last_event") == "2026-11-20T08:00:00+00:00"
