@@ -15,11 +15,11 @@ from collections.abc import Callable
 import copy
 from datetime import UTC, datetime
 from pathlib import Path
+import socket
 import statistics
 import sys
 import time
 from typing import Any
-
 from unittest.mock import patch
 
 from aiohttp import ThreadedResolver, web
@@ -28,14 +28,16 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from homeassistant import loader  # noqa: E402
 from pytest_homeassistant_custom_component.common import (  # noqa: E402
     MockConfigEntry,
     async_test_home_assistant,
 )
 
-from homeassistant import loader  # noqa: E402
-
-from custom_components.unraid_management_agent.api import RequestLimiter, decode_frame  # noqa: E402
+from custom_components.unraid_management_agent.api import (  # noqa: E402
+    RequestLimiter,
+    decode_frame,
+)
 from custom_components.unraid_management_agent.const import DOMAIN  # noqa: E402
 from custom_components.unraid_management_agent.push import PushListener  # noqa: E402
 from uma_simulator import Simulator, create_app  # noqa: E402
@@ -101,9 +103,10 @@ async def main() -> None:
     sim.advance(0)
     runner = web.AppRunner(create_app(sim))
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    await web.SockSite(runner, sock).start()
 
     with patch(
         "homeassistant.helpers.aiohttp_client._async_make_resolver",
