@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -11,22 +10,25 @@ from .api import UnraidApiError, UnraidError, UnraidValidationError
 from .const import DOMAIN
 
 
-async def async_agent_call[T](action: str, call: Awaitable[T]) -> T:
-    """Await a client call; raise translated errors carrying the agent's message."""
+async def async_agent_call[T](target: str, call: Awaitable[T]) -> T:
+    """Await a client call; raise translated errors carrying the agent's message.
+
+    ``target`` names what the command is for (an entity id) in the message.
+    """
     try:
         return await call
     except UnraidValidationError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_request",
-            translation_placeholders={"action": action, "error": str(err)},
+            translation_placeholders={"target": target, "error": str(err)},
         ) from err
     except UnraidApiError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="action_rejected",
             translation_placeholders={
-                "action": action,
+                "target": target,
                 "message": err.message or f"HTTP {err.status}",
             },
         ) from err
@@ -34,10 +36,5 @@ async def async_agent_call[T](action: str, call: Awaitable[T]) -> T:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="action_unreachable",
-            translation_placeholders={"action": action, "error": str(err)},
+            translation_placeholders={"target": target, "error": str(err)},
         ) from err
-
-
-def describe(value: Any) -> str:
-    """Render an item for an error message."""
-    return str(value)

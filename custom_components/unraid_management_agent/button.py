@@ -58,7 +58,11 @@ class ServerButton(UnraidEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the command; failures raise with the agent's message."""
         desc = self.entity_description
-        await async_agent_call(desc.key, desc.press_fn(self.coordinator.client))
+        result = await async_agent_call(
+            self.entity_id, desc.press_fn(self.coordinator.client)
+        )
+        if desc.done_fn is not None:
+            desc.done_fn(self.coordinator, result)
 
 
 class ItemButton(UnraidEntity, ButtonEntity):
@@ -77,5 +81,5 @@ class ItemButton(UnraidEntity, ButtonEntity):
         desc = self.entity_description
         key = self.item_key or ""
         await async_agent_call(
-            desc.key, desc.press_fn(self.coordinator.client, key, self.item)
+            self.entity_id, desc.press_fn(self.coordinator.client, key, self.item)
         )

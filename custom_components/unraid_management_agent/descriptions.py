@@ -57,6 +57,8 @@ class ServerButtonDescription(ButtonEntityDescription):
 
     channels: tuple[Channel, ...] = ()
     press_fn: Callable[[UnraidClient], Awaitable[Any]]
+    #: Called with the agent's answer after a successful press.
+    done_fn: Callable[[UnraidCoordinator, Any], None] | None = None
     exists_fn: Callable[[UnraidData], bool] = _always
 
 

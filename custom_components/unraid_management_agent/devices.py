@@ -11,6 +11,7 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import callback
 import homeassistant.helpers.device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .api import Topic
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 #: being stopped for maintenance takes every container away for a while;
 #: their devices (with the user's names and areas) must survive that.
 STALE_DEVICE_GRACE = timedelta(days=7)
+#: How often absences are looked for.
+STALE_CHECK_INTERVAL = timedelta(hours=1)
 
 
 class Kind(StrEnum):
@@ -198,3 +201,43 @@ class StaleDeviceTracker:
             if now - since >= STALE_DEVICE_GRACE:
                 self.missing_since.pop(device.id, None)
                 registry.async_remove_device(device.id)
+
+
+@callback
+def async_track_devices(coordinator: UnraidCoordinator) -> StaleDeviceTracker:
+    """Keep the entry's devices current until it unloads.
+
+    Child devices gone for ``STALE_DEVICE_GRACE`` are removed (checked every
+    ``STALE_CHECK_INTERVAL``), and the server device follows the Unraid
+    version, host name and board as the agent reports them.
+    """
+    hass = coordinator.hass
+    entry = coordinator.config_entry
+    tracker = StaleDeviceTracker(coordinator)
+    entry.async_on_unload(
+        async_track_time_interval(hass, tracker.check, STALE_CHECK_INTERVAL)
+    )
+    written: list[DeviceInfo] = [server_device_info(coordinator)]
+
+    @callback
+    def refresh_server() -> None:
+        info = server_device_info(coordinator)
+        if info == written[0]:
+            return
+        written[0] = info
+        registry = dr.async_get(hass)
+        device = registry.async_get_device(identifiers=info["identifiers"])
+        if device is not None:
+            registry.async_update_device(
+                device.id,
+                name=info.get("name"),
+                sw_version=info.get("sw_version"),
+                hw_version=info.get("hw_version"),
+            )
+
+    for topic in (Topic.SYSTEM, Topic.HARDWARE):
+        entry.async_on_unload(
+            coordinator.async_add_channel_listener(topic, refresh_server)
+        )
+    tracker.check()
+    return tracker

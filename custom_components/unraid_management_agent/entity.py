@@ -81,6 +81,10 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
     def available(self) -> bool:
         """Available while the server answers, our data is current and the item exists."""
         coordinator = self.coordinator
+        # Also for entities without channels (reboot, shutdown): no commands
+        # are offered while the server does not answer.
+        if not coordinator.last_update_success:
+            return False
         if not all(coordinator.topic_available(channel) for channel in self._channels):
             return False
         return self._group is None or self.item is not None

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .actions import async_agent_call
@@ -54,6 +55,7 @@ class ItemSwitch(UnraidEntity, SwitchEntity):
 
     entity_description: ItemSwitchDescription
     _commanded: tuple[bool, Any, datetime] | None = None
+    _hold_timer: CALLBACK_TYPE | None = None
 
     def _compute(self) -> None:
         desc = self.entity_description
@@ -77,12 +79,34 @@ class ItemSwitch(UnraidEntity, SwitchEntity):
         self, target: bool, send: Callable[[UnraidClient, str, Any], Awaitable[Any]]
     ) -> None:
         item = self.item
-        action = f"{self.entity_description.key}_{'on' if target else 'off'}"
         await async_agent_call(
-            action, send(self.coordinator.client, self.item_key or "", item)
+            self.entity_id, send(self.coordinator.client, self.item_key or "", item)
         )
         self._commanded = (target, item, dt_util.utcnow() + CONFIRMED_STATE_HOLD)
+        self._cancel_hold()
+        # If the agent never reports a change (the command had no effect),
+        # the reported state comes back when the hold ends.
+        self._hold_timer = async_call_later(
+            self.hass, CONFIRMED_STATE_HOLD, self._hold_ended
+        )
         self._handle_channel_update()
+
+    @callback
+    def _hold_ended(self, _now: datetime) -> None:
+        self._hold_timer = None
+        self._commanded = None
+        self._handle_channel_update()
+
+    @callback
+    def _cancel_hold(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer()
+            self._hold_timer = None
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop the hold timer."""
+        self._cancel_hold()
+        await super().async_will_remove_from_hass()
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start (or mount) the item."""

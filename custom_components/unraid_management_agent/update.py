@@ -94,6 +94,8 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the entity (see ``UnraidEntity``)."""
+        #: (item as reported, version) after an install through this entity.
+        self._installed: tuple[Any, str] | None = None
         super().__init__(*args, **kwargs)
         if self.entity_description.install_fn is not None:
             self._attr_supported_features = UpdateEntityFeature.INSTALL
@@ -105,6 +107,14 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
         item = self.item
         self._attr_installed_version = desc.installed_fn(data, key, item)
         self._attr_latest_version = desc.latest_fn(data, key, item)
+        installed = self._installed
+        if installed is not None:
+            seen, version = installed
+            if item is seen:
+                # Installed through us; the agent reports it on its next check.
+                self._attr_installed_version = version
+            else:
+                self._installed = None
         if desc.title_fn is not None:
             self._attr_title = desc.title_fn(key, item)
 
@@ -128,12 +138,16 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
         self.async_write_ha_state()
         desc = self.entity_description
         key = self.item_key or ""
+        item = self.item
+        latest = self._attr_latest_version
         try:
             await async_agent_call(
-                desc.key, install(self.coordinator.client, key, self.item)
+                self.entity_id, install(self.coordinator.client, key, item)
             )
             if desc.installed_callback is not None:
                 desc.installed_callback(self.coordinator, key)
+            elif latest is not None:
+                self._installed = (item, latest)
         finally:
             self._attr_in_progress = False
             self._handle_channel_update()

@@ -42,7 +42,6 @@ VM_STATES = [
     "shut_off",
     "crashed",
     "suspended",
-    "unknown",
 ]
 
 
@@ -254,11 +253,11 @@ CONTAINER_UPDATES: tuple[ItemUpdateDescription, ...] = (
 
 
 def vm_state(vm: VMInfo) -> str | None:
-    """Return the libvirt state as an option of the state sensor."""
+    """Return the libvirt state as an option of the state sensor (else unknown)."""
     if vm.state is None:
         return None
     state = slug(vm.state)
-    return state if state in VM_STATES else "unknown"
+    return state if state in VM_STATES else None
 
 
 def _vm_button(

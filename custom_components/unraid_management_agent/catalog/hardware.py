@@ -24,7 +24,7 @@ from ..descriptions import (
     ItemSensorDescription,
     ItemUpdateDescription,
 )
-from ..devices import Kind, child_device_info
+from ..devices import Kind, child_device_info, server_name
 from ..entity import ItemGroup
 from ._util import nic_enabled_by_default
 
@@ -115,7 +115,11 @@ def _ups_items(data: UnraidData) -> dict[str, UPSStatus]:
 
 def _ups_device(coordinator: UnraidCoordinator, key: str, ups: UPSStatus) -> DeviceInfo:
     return child_device_info(
-        coordinator, Kind.UPS, key, name="UPS", model=ups.model or None
+        coordinator,
+        Kind.UPS,
+        key,
+        name=f"{server_name(coordinator)} UPS",
+        model=ups.model or None,
     )
 
 

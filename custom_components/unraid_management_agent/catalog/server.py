@@ -17,6 +17,7 @@ from homeassistant.const import (
 )
 
 from ..api import Topic
+from ..coordinator import UnraidCoordinator
 from ..data import Channel, Extra, UnraidData
 from ..descriptions import (
     SensorValue,
@@ -152,6 +153,17 @@ def _last_check_attrs(data: UnraidData) -> dict[str, Any] | None:
         "duration_seconds": record.duration_seconds,
         "speed_mbps": record.speed_mbps,
     }
+
+
+def mark_containers_updated(coordinator: UnraidCoordinator, result: Any) -> None:
+    """After "update all": the updated containers have no update any more.
+
+    The agent's next registry check is hours away; until then its last
+    check would still offer the updates that were just installed.
+    """
+    for item in getattr(result, "results", None) or ():
+        if item.updated and item.container_name:
+            coordinator.set_container_update(item.container_name.lstrip("/"), False)
 
 
 def _running(data: UnraidData, kind: str) -> int:
@@ -505,6 +517,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         translation_key="update_all_containers",
         channels=(Topic.CONTAINERS,),
         press_fn=lambda client: client.update_all_containers(),
+        done_fn=mark_containers_updated,
         exists_fn=lambda d: bool(d.containers),
     ),
     ServerButtonDescription(

@@ -11,6 +11,7 @@ from homeassistant.const import (
     EntityCategory,
     UnitOfInformation,
     UnitOfTemperature,
+    UnitOfTime,
 )
 from homeassistant.helpers.device_registry import DeviceInfo
 
@@ -29,7 +30,31 @@ from ..entity import ItemGroup
 #: Pseudo-disks get server-level sensors; the boot flash and empty slots no device.
 _NOT_A_DISK_DEVICE = frozenset({"docker_vdisk", "log"})
 _SMART_OK = frozenset({"PASSED", "OK"})
-SPIN_STATES = ["active", "standby", "unknown"]
+#: ``unknown`` (no device node) is shown as Home Assistant's unknown state.
+SPIN_STATES = ["active", "standby"]
+#: disks.ini statuses without the ``DISK_`` prefix.
+DISK_STATUSES = [
+    "ok",
+    "np",
+    "np_missing",
+    "invalid",
+    "wrong",
+    "dsbl",
+    "np_dsbl",
+    "dsbl_new",
+    "new",
+    "other",
+]
+ZFS_HEALTH = [
+    "online",
+    "degraded",
+    "faulted",
+    "offline",
+    "unavail",
+    "removed",
+    "suspended",
+    "other",
+]
 
 
 def _disk_items(data: UnraidData) -> dict[str, DiskInfo]:
@@ -68,6 +93,22 @@ def smart_problem(disk: DiskInfo) -> bool | None:
     if not status or status == "UNKNOWN":
         return None
     return status not in _SMART_OK
+
+
+def disk_status(disk: DiskInfo) -> str | None:
+    """Map the disks.ini status (``DISK_DSBL``) to an option (``dsbl``)."""
+    if not disk.status:
+        return None
+    status = disk.status.removeprefix("DISK_").lower()
+    return status if status in DISK_STATUSES else "other"
+
+
+def zfs_health(pool: Any) -> str | None:
+    """Map a pool's health (``DEGRADED``) to an option (``degraded``)."""
+    if not pool.health:
+        return None
+    health = str(pool.health).lower()
+    return health if health in ZFS_HEALTH else "other"
 
 
 def _has_filesystem(disk: DiskInfo) -> bool:
@@ -110,10 +151,10 @@ DISK_SENSORS: tuple[ItemSensorDescription, ...] = (
     ItemSensorDescription(
         key="status",
         translation_key="disk_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=DISK_STATUSES,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda disk: (
-            disk.status.removeprefix("DISK_").lower() if disk.status else None
-        ),
+        value_fn=disk_status,
     ),
     ItemSensorDescription(
         key="usage",
@@ -169,7 +210,8 @@ DISK_SENSORS: tuple[ItemSensorDescription, ...] = (
         translation_key="disk_power_on_hours",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        native_unit_of_measurement="h",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda disk: disk.power_on_hours,
         exists_fn=lambda disk: disk.power_on_hours is not None,
@@ -229,7 +271,9 @@ ZFS_SENSORS: tuple[ItemSensorDescription, ...] = (
     ItemSensorDescription(
         key="health",
         translation_key="zfs_health",
-        value_fn=lambda pool: pool.health.lower() if pool.health else None,
+        device_class=SensorDeviceClass.ENUM,
+        options=ZFS_HEALTH,
+        value_fn=zfs_health,
     ),
     ItemSensorDescription(
         key="usage",
