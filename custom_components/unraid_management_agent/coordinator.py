@@ -349,6 +349,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         for channel, outcome in zip(channels, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 errors[channel] = outcome
+                self.stats.rest_errors[type(outcome).__name__] += 1
             else:
                 results[channel] = outcome
         for outcome in errors.values():

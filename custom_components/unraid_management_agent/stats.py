@@ -21,6 +21,7 @@ class CoordinatorStats:
     state_writes: int = 0
     state_skips: int = 0
     rest_refreshes: int = 0
+    rest_errors: Counter[str] = field(default_factory=Counter)
     connects: int = 0
     disconnects: int = 0
     backoff: deque[tuple[float, float]] = field(
@@ -42,6 +43,7 @@ class CoordinatorStats:
             "state_writes": self.state_writes,
             "state_writes_skipped": self.state_skips,
             "rest_refreshes": self.rest_refreshes,
+            "rest_errors": dict(self.rest_errors),
             "connects": self.connects,
             "disconnects": self.disconnects,
             "recent_backoff": [

@@ -265,3 +265,25 @@ async def test_websocket_refused_but_rest_works(
     assert mode(hass) == "polling"
     assert plex(hass) == "off"
     assert_matches_simulator(hass, agent.sim)
+
+
+async def test_server_errors_are_counted_and_logged_once(
+    hass: HomeAssistant,
+    agent: Agent,
+    running: Any,
+    freezer: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Repeated 500s while polling: one log line, every failure counted."""
+    coordinator = running
+    agent.sim.faults.rest_mode = "500"
+    agent.sim.faults.refuse_websockets = True
+    agent.sim.faults.drop_websockets()
+    await wait_until(hass, lambda: coordinator.stats.disconnects == 1)
+    await settle(hass)
+    for _ in range(3):
+        await move_time(hass, freezer, 30)
+        await settle(hass)
+    assert coordinator.stats.rest_errors["UnraidServerError"] >= 4 * 18
+    assert len([r for r in caplog.records if "Error fetching" in r.getMessage()]) == 1
+    assert mode(hass) == "offline"
