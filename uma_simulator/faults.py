@@ -12,7 +12,7 @@ from .wire import go_json, go_time
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-type RestMode = Literal["429", "500", "slow", "never"] | None
+type RestMode = Literal["404", "429", "500", "slow", "never"] | None
 GARBAGE_KINDS = ("non_json", "not_envelope", "unknown_topic", "oversized", "binary")
 #: size of the ``oversized`` garbage frame (over the usual 4 MiB client limit)
 OVERSIZED_BYTES = 4 * 1024 * 1024 + 4096
@@ -26,7 +26,8 @@ class Faults:
       the read deadline is not enforced); events published meanwhile are lost.
     * :meth:`send_garbage` writes one bad frame to every WebSocket client.
     * :attr:`rest_mode` (all REST routes) or :meth:`set_rest_mode` (a path prefix):
-      ``None`` normal, ``"429"`` plain ``Too Many Requests``, ``"500"`` plain
+      ``None`` normal, ``"404"`` plain ``404 page not found`` (a route older agents
+      lack), ``"429"`` plain ``Too Many Requests``, ``"500"`` plain
       ``Internal Server Error``, ``"slow"`` answer after :attr:`slow_seconds` of wall
       time, ``"never"`` accept and never answer until the fault is cleared (the
       request then proceeds) or the server shuts down (the connection is dropped).
@@ -63,7 +64,7 @@ class Faults:
         ``prefix`` is a full path such as ``/api/v1/docker``. Clearing a mode wakes
         up requests held by ``"never"``.
         """
-        if mode not in (None, "429", "500", "slow", "never"):
+        if mode not in (None, "404", "429", "500", "slow", "never"):
             raise ValueError(f"unknown REST fault mode {mode!r}")
         if mode is None:
             self._modes.pop(prefix, None)

@@ -215,6 +215,8 @@ async def _handle(
         return None
     if path != PREFIX + "/ws":
         mode = sim.faults.mode_for(path)
+        if mode == "404":
+            return text_error(404, "404 page not found")
         if mode == "429":
             return text_error(429, "Too Many Requests")
         if mode == "500":

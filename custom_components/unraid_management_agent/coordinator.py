@@ -23,6 +23,7 @@ from .api import (
     UnraidAuthenticationError,
     UnraidClient,
     UnraidError,
+    UnraidNotFoundError,
     UnraidRateLimitedError,
     UnraidWebSocket,
 )
@@ -347,7 +348,17 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         results: dict[Channel, Any] = {}
         errors: dict[Channel, BaseException] = {}
         for channel, outcome in zip(channels, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
+            if isinstance(outcome, UnraidNotFoundError) and channel is not Topic.SYSTEM:
+                # Older agents lack some endpoints: that topic is just absent.
+                self.log_once(
+                    f"missing:{channel}",
+                    logging.DEBUG,
+                    "%s has no endpoint for %s",
+                    self.name,
+                    channel,
+                )
+                results[channel] = () if channel in LIST_KEYS else None
+            elif isinstance(outcome, BaseException):
                 errors[channel] = outcome
                 self.stats.rest_errors[type(outcome).__name__] += 1
             else:

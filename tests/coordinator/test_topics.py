@@ -254,3 +254,21 @@ async def test_last_event_sensor(
     agent.sim.publish("system_update")
     await wait_until(hass, lambda: state(hass, "sensor", "last_event") != "unknown")
     assert state(hass, "sensor", "last_event") == "2026-11-20T08:00:00+00:00"
+
+
+async def test_older_agent_without_an_endpoint(
+    hass: HomeAssistant, agent: Agent, config_entry: Any, unthrottled_requests: None
+) -> None:
+    """A route an older agent lacks (404) makes that topic absent, not a failure."""
+    agent.sim.faults.set_rest_mode("404", "/api/v1/mover")
+    agent.sim.faults.set_rest_mode("404", "/api/v1/os/update")
+    await setup_entry(hass, config_entry)
+    coordinator = config_entry.runtime_data
+    assert coordinator.last_update_success
+    assert coordinator.data.mover is None
+    assert not coordinator.failed_topics
+    registry = er.async_get(hass)
+    assert (
+        registry.async_get_entity_id("binary_sensor", DOMAIN, f"{SERVER}_mover") is None
+    )
+    assert state(hass, "switch", "container_plex_running") == "on"

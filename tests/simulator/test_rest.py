@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import pytest
 
 from uma_simulator.__main__ import parse_args, serve
 
@@ -431,3 +432,22 @@ async def test_cli_and_ticker(socket_enabled: None) -> None:
     await asyncio.sleep(0.3)
     stop.set()
     await task
+
+
+async def test_missing_route_and_refused_websocket(
+    make_server: Factory, session: aiohttp.ClientSession
+) -> None:
+    """A route an older agent lacks answers 404 text; refused upgrades are dropped."""
+    sim, base = await make_server()
+    sim.advance(0)
+    sim.faults.set_rest_mode("404", "/api/v1/mover")
+    async with session.get(f"{base}/mover") as resp:
+        assert resp.status == 404
+        assert (await resp.text()).strip() == "404 page not found"
+    sim.faults.refuse_websockets = True
+    with pytest.raises(aiohttp.ClientError):
+        await session.ws_connect(f"{base}/ws")
+    sim.faults.clear()
+    assert not sim.faults.refuse_websockets
+    ws = await session.ws_connect(f"{base}/ws")
+    await ws.close()

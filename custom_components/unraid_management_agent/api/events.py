@@ -84,7 +84,13 @@ def classify(event: object, data: object) -> Classification:
 
 
 def classify_payload(data: object) -> Classification:
-    """Recognise a payload by its field signature (``"update"`` frames)."""
+    """Recognise a payload by its field signature (``"update"`` frames).
+
+    An empty list, or ``null`` (how Go encodes an empty slice), cannot name
+    its topic: it is reported as ambiguous.
+    """
+    if data is None:
+        return Classification(FrameKind.AMBIGUOUS)
     if isinstance(data, Mapping):
         if data.get("event") == _COLLECTOR_STATE_CHANGE:
             return Classification(FrameKind.TOPIC, Topic.COLLECTOR_STATE)
