@@ -49,13 +49,16 @@ class NotificationEvent(UnraidEntity, EventEntity):
         self._seen: set[str] | None = None
         super().__init__(coordinator, NOTIFICATION_EVENT, (Topic.NOTIFICATIONS,))
 
-    def _current(self) -> tuple[Notification, ...]:
+    def _current(self) -> tuple[Notification, ...] | None:
+        """Return the notifications the agent lists (None until it has said)."""
         notifications = self.coordinator.data.notifications
-        return notifications.notifications or () if notifications is not None else ()
+        if notifications is None:
+            return None
+        return notifications.notifications or ()
 
     def _compute(self) -> None:
         current = self._current()
-        if self._seen is None:
+        if self._seen is None and current is not None:
             self._seen = {n.id for n in current if n.id}
 
     def _state_tuple(self) -> tuple[Any, ...]:
@@ -65,8 +68,10 @@ class NotificationEvent(UnraidEntity, EventEntity):
     def _handle_channel_update(self) -> None:
         """Fire for each notification not seen before, oldest first."""
         current = self._current()
-        if self._seen is None:
-            self._seen = {n.id for n in current if n.id}
+        if current is None or self._seen is None:
+            # The first list the agent sends (here or after a failed read
+            # at setup) only tells what already exists.
+            super()._handle_channel_update()
             return
         fresh = [
             n
