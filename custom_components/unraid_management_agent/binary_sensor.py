@@ -52,8 +52,6 @@ class ServerBinarySensor(UnraidEntity, BinarySensorEntity):
         desc = self.entity_description
         data = self.coordinator.data
         self._attr_is_on = desc.is_on_fn(data)
-        if desc.attrs_fn is not None:
-            self._attr_extra_state_attributes = desc.attrs_fn(data) or {}
 
     def _state_tuple(self) -> tuple[Any, ...]:
         return (self._attr_is_on, self._extra_attributes())

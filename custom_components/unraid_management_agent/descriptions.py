@@ -48,7 +48,6 @@ class ServerBinarySensorDescription(BinarySensorEntityDescription):
     channels: tuple[Channel, ...]
     is_on_fn: Callable[[UnraidData], bool | None]
     exists_fn: Callable[[UnraidData], bool] = _always
-    attrs_fn: Callable[[UnraidData], Attributes] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,7 +98,6 @@ class ItemSwitchDescription(SwitchEntityDescription):
     turn_on_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
     turn_off_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
     exists_fn: Callable[[Any], bool] = _always
-    attrs_fn: Callable[[Any], Attributes] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,7 +107,7 @@ class ItemUpdateDescription(UpdateEntityDescription):
     channels: tuple[Channel, ...] = ()
     installed_fn: Callable[[UnraidData, str, Any], str | None]
     latest_fn: Callable[[UnraidData, str, Any], str | None]
-    install_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]] | None = None
+    install_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
     #: Called after a successful install (e.g. to mark the update done).
     installed_callback: Callable[[UnraidCoordinator, str], None] | None = None
     title_fn: Callable[[str, Any], str | None] | None = None

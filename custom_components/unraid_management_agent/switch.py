@@ -69,11 +69,9 @@ class ItemSwitch(UnraidEntity, SwitchEntity):
             else:
                 self._commanded = None
         self._attr_is_on = reported
-        if desc.attrs_fn is not None:
-            self._attr_extra_state_attributes = desc.attrs_fn(item) or {}
 
     def _state_tuple(self) -> tuple[Any, ...]:
-        return (self._attr_is_on, self._extra_attributes())
+        return (self._attr_is_on,)
 
     async def _command(
         self, target: bool, send: Callable[[UnraidClient, str, Any], Awaitable[Any]]

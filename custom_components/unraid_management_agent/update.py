@@ -97,8 +97,7 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
         #: (item as reported, version) after an install through this entity.
         self._installed: tuple[Any, str] | None = None
         super().__init__(*args, **kwargs)
-        if self.entity_description.install_fn is not None:
-            self._attr_supported_features = UpdateEntityFeature.INSTALL
+        self._attr_supported_features = UpdateEntityFeature.INSTALL
 
     def _compute(self) -> None:
         desc = self.entity_description
@@ -130,10 +129,6 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
     ) -> None:
         """Install the update through the agent."""
         install = self.entity_description.install_fn
-        if (
-            install is None
-        ):  # pragma: no cover - INSTALL is only offered with install_fn
-            return
         self._attr_in_progress = True
         self.async_write_ha_state()
         desc = self.entity_description
