@@ -1,0 +1,1 @@
+"""Tests of the entity layer: platforms, devices, controls and events."""
