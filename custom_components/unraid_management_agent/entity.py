@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.entity_platform import (
+    AddConfigEntryEntitiesCallback,
+    async_get_current_platform,
+)
+import homeassistant.helpers.entity_registry as er
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
+from homeassistant.util import dt as dt_util
 
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .data import LIST_KEYS, Channel, UnraidData
-from .devices import server_device_info, server_id
+from .devices import (
+    STALE_CHECK_INTERVAL,
+    STALE_DEVICE_GRACE,
+    server_device_info,
+    server_id,
+)
 
 
 class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
@@ -219,13 +231,42 @@ def track_item_entities[D: _Described](
             factory(group, desc, key) for desc in descriptions if desc.exists_fn(item)
         ]
 
-    ItemTracker(
+    tracker = ItemTracker(
         entry,
         (group.channel,),
         lambda: list(group.items_fn(coordinator.data)),
         build,
         async_add_entities,
-    ).start()
+    )
+    if group.device_fn is None:
+        # No device to remove: the entities of a vanished share, NIC, pool…
+        # go by themselves after the same grace as devices.
+        tracker.expire_after(
+            STALE_DEVICE_GRACE,
+            _key_parser(
+                f"{server_id(coordinator)}_{group.prefix}_",
+                [desc.key for desc in descriptions],
+            ),
+        )
+    tracker.start()
+
+
+def _key_parser(
+    prefix: str, description_keys: list[str]
+) -> Callable[[str], str | None]:
+    """Return a function reading the item key out of an entity's unique id."""
+    suffixes = sorted((f"_{key}" for key in description_keys), key=len, reverse=True)
+
+    def parse(unique_id: str) -> str | None:
+        if not unique_id.startswith(prefix):
+            return None
+        rest = unique_id[len(prefix) :]
+        for suffix in suffixes:
+            if rest.endswith(suffix) and len(rest) > len(suffix):
+                return rest[: -len(suffix)]
+        return None
+
+    return parse
 
 
 class ItemTracker:
@@ -251,6 +292,25 @@ class ItemTracker:
         self._build = build
         self._add = async_add_entities
         self._live: dict[str, int] = {}
+        self._stale_after: timedelta | None = None
+        self._parse: Callable[[str], str | None] = lambda _unique_id: None
+        self._domain = ""
+        self._missing: dict[str, datetime] = {}
+        self._scanned: tuple[datetime, frozenset[str]] | None = None
+
+    @callback
+    def expire_after(
+        self, grace: timedelta, parse: Callable[[str], str | None]
+    ) -> None:
+        """Remove the entities of keys gone for ``grace`` (call during setup).
+
+        ``parse`` reads a key out of a unique id (None: not this tracker's).
+        Registry entries left from earlier runs are included, and absence
+        only counts while the channels are read successfully.
+        """
+        self._stale_after = grace
+        self._parse = parse
+        self._domain = async_get_current_platform().domain
 
     @callback
     def start(self) -> None:
@@ -261,11 +321,24 @@ class ItemTracker:
             self._entry.async_on_unload(
                 coordinator.async_add_channel_listener(channel, self._add_new)
             )
+        if self._stale_after is not None:
+            # Also when the agent reports nothing new for a long time.
+            self._entry.async_on_unload(
+                async_track_time_interval(
+                    coordinator.hass, self._hourly, STALE_CHECK_INTERVAL
+                )
+            )
+
+    @callback
+    def _hourly(self, _now: datetime) -> None:
+        if self._stale_after is not None:
+            self._expire(frozenset(self._keys()), self._stale_after)
 
     @callback
     def _add_new(self) -> None:
         new: list[UnraidEntity] = []
-        for key in self._keys():
+        keys = list(self._keys())
+        for key in keys:
             if key in self._live:
                 continue
             entities = self._build(key)
@@ -277,6 +350,41 @@ class ItemTracker:
             new.extend(entities)
         if new:
             self._add(new)
+        if self._stale_after is not None:
+            self._expire(frozenset(keys), self._stale_after)
+
+    @callback
+    def _expire(self, present: frozenset[str], grace: timedelta) -> None:
+        """Note absent keys; remove the entities of those gone for ``grace``."""
+        coordinator = self._entry.runtime_data
+        if not all(coordinator.topic_available(ch) for ch in self._channels):
+            self._missing.clear()
+            self._scanned = None
+            return
+        now = dt_util.utcnow()
+        # The registry is scanned when the items change, else hourly.
+        if self._scanned is not None:
+            when, keys = self._scanned
+            if keys == present and now - when < STALE_CHECK_INTERVAL:
+                return
+        self._scanned = (now, present)
+        registry = er.async_get(coordinator.hass)
+        gone: dict[str, list[str]] = {}
+        for entry in er.async_entries_for_config_entry(registry, self._entry.entry_id):
+            if entry.domain != self._domain:
+                continue
+            key = self._parse(entry.unique_id)
+            if key is not None and key not in present:
+                gone.setdefault(key, []).append(entry.entity_id)
+        self._missing = {
+            key: since for key, since in self._missing.items() if key in gone
+        }
+        for key, entity_ids in gone.items():
+            since = self._missing.setdefault(key, now)
+            if now - since >= grace:
+                del self._missing[key]
+                for entity_id in entity_ids:
+                    registry.async_remove(entity_id)
 
     def _forget_callback(self, key: str) -> CALLBACK_TYPE:
         @callback

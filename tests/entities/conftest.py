@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.unraid_management_agent import PLATFORMS
 from custom_components.unraid_management_agent.const import DOMAIN
 from custom_components.unraid_management_agent.coordinator import UnraidCoordinator
-from tests.helpers import SERVER, Agent, setup_entry
+from tests.helpers import SERVER, Agent, move_time, settle, setup_entry, wait_until
 
 
 @pytest.fixture
@@ -88,3 +88,15 @@ def entry_entities(
         er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id),
         key=lambda item: item.entity_id,
     )
+
+
+async def pass_hours(
+    hass: HomeAssistant, freezer: Any, coordinator: UnraidCoordinator, hours: float
+) -> None:
+    """Let hours pass; the (silent) stream ends, reconnects and re-seeds."""
+    await move_time(hass, freezer, hours * 3600)
+    await settle(hass)
+    await move_time(hass, freezer, 5)  # the reconnect backoff
+    await wait_until(hass, lambda: coordinator.stream_connected)
+    await settle(hass)
+    assert coordinator.last_update_success

@@ -23,10 +23,18 @@ from custom_components.unraid_management_agent.devices import (
     StaleDeviceTracker,
     async_track_devices,
 )
-from tests.helpers import SERVER, Agent, move_time, settle, wait_until
+from tests.helpers import SERVER, Agent, wait_until
 from uma_simulator import Simulator
 
-from .conftest import coordinator_of, device, eid, entry_entities, has_entity, uid
+from .conftest import (
+    coordinator_of,
+    device,
+    eid,
+    entry_entities,
+    has_entity,
+    pass_hours,
+    uid,
+)
 
 
 @dataclass(frozen=True)
@@ -194,13 +202,7 @@ async def test_stale_device_removed_after_grace(
     await wait_until(hass, lambda: "plex" not in coordinator.data.containers)
 
     async def hours(count: float) -> None:
-        # Long jumps end the (silent) stream; it reconnects and re-seeds.
-        await move_time(hass, freezer, count * 3600)
-        await settle(hass)
-        await move_time(hass, freezer, 5)  # the reconnect backoff
-        await wait_until(hass, lambda: coordinator.stream_connected)
-        await settle(hass)
-        assert coordinator.last_update_success
+        await pass_hours(hass, freezer, coordinator, count)
 
     # Checked hourly: the absence is seen within the hour, the device goes
     # within the hour after the grace has passed.
