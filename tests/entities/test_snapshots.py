@@ -38,7 +38,11 @@ async def _set_up(
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-@pytest.mark.parametrize("platforms", [[platform] for platform in PLATFORMS], ids=str)
+@pytest.mark.parametrize(
+    "platforms",
+    [[platform] for platform in PLATFORMS],
+    ids=[platform.value for platform in PLATFORMS],
+)
 async def test_home_platform(
     hass: HomeAssistant,
     agent: Agent,

@@ -41,7 +41,9 @@ def _gpu_device(
         coordinator,
         Kind.GPU,
         key,
-        name=gpu.name or f"GPU {gpu.index}",
+        # Like disks and the UPS: hardware of this server (two servers may
+        # well have the same graphics card).
+        name=f"{server_name(coordinator)} {gpu.name or f'GPU {gpu.index}'}",
         model=gpu.name or None,
         manufacturer=(gpu.vendor or "").capitalize() or None,
         sw_version=gpu.driver_version or None,

@@ -330,7 +330,9 @@ UNASSIGNED_DEVICES = ItemGroup(
     channel=Topic.UNASSIGNED,
     prefix="ud",
     items_fn=_ud_devices,
-    label_fn=lambda key, device: device.identification or device.model or key,
+    label_fn=lambda key, device: (device.identification or device.model or key).replace(
+        "_", " "
+    ),
 )
 
 REMOTE_SHARES = ItemGroup(
