@@ -113,3 +113,31 @@ async def test_every_entity_has_a_translated_name(
         assert state.attributes.get("friendly_name"), item.entity_id
         assert registry.async_get(item.entity_id) is not None
     assert not [item.entity_id for item in entries if item.entity_id.endswith("_2")]
+
+
+def _flatten(strings: dict[str, Any], path: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in strings.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{path}{key}."))
+        else:
+            flat[f"{path}{key}"] = value
+    return flat
+
+
+@pytest.mark.parametrize("language", ["de", "nl"])
+def test_other_languages_mirror_english(language: str) -> None:
+    """Same keys as en.json, every string present, the same placeholders."""
+    english = _flatten(EN)
+    path = PACKAGE / "translations" / f"{language}.json"
+    other = _flatten(json.loads(path.read_text(encoding="utf-8")))
+    assert sorted(other) == sorted(english)
+    for key, text in other.items():
+        assert isinstance(text, str), key
+        assert text.strip(), key
+        assert sorted(PLACEHOLDER.findall(text)) == sorted(
+            PLACEHOLDER.findall(english[key])
+        ), key
+    # Translated, not copied: most strings differ from English.
+    same = [key for key, text in other.items() if text == english[key]]
+    assert len(same) < len(english) // 5, same
