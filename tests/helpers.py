@@ -48,6 +48,7 @@ class Agent:
 
 LISTENER_TASK = "event stream"
 SPIN_LIMIT = 20000
+WAIT_LIMIT = 10.0
 
 
 async def _spin(hass: HomeAssistant) -> None:
@@ -83,11 +84,25 @@ async def settle(hass: HomeAssistant) -> None:
 
 
 async def wait_until(hass: HomeAssistant, condition: Callable[[], bool]) -> None:
-    """Wait for loopback I/O to make ``condition`` true (never for time to pass)."""
+    """Wait for loopback I/O (and the client's request pacing) to make ``condition`` true.
+
+    Under ``freezer`` the loop's clock stands still, so this only spins the
+    loop; without it, short real sleeps let paced requests go out, bounded
+    by ``WAIT_LIMIT`` seconds of the loop's clock.
+    """
+    loop = asyncio.get_running_loop()
+    start = loop.time()
     for _ in range(SPIN_LIMIT):
         if condition():
             return
-        await _spin(hass)
+        now = loop.time()
+        if now == start:  # frozen clock: spin
+            await _spin(hass)
+        elif now - start > WAIT_LIMIT:
+            break
+        else:
+            await asyncio.sleep(0.002)
+            await hass.async_block_till_done()
     raise AssertionError("condition not reached")
 
 
