@@ -250,3 +250,26 @@ async def test_report_during_hold_wins(
     sim.set_container_state("plex", "running")
     sim.publish("container_list_update")
     await wait_until(hass, lambda: state_of(hass, *PLEX).state == STATE_ON)
+
+
+async def test_on_resumes_paused(
+    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
+) -> None:
+    """Paused counts as running; switching a paused one on resumes it."""
+    sim = agent.sim
+    syncthing = sim.find_container("syncthing")
+    assert syncthing is not None
+    assert syncthing["state"] == "paused"
+    entity = ("switch", "container", "syncthing", "running")
+    assert state_of(hass, *entity).state == STATE_ON
+    await _switch(hass, entity, True)
+    assert _posts(agent)[-1] == f"/api/v1/docker/{syncthing['id']}/unpause"
+    assert syncthing["state"] == "running"
+
+    sim.state.vms[0]["state"] = "paused"
+    sim.publish("vm_list_update")
+    coordinator = coordinator_of(loaded)
+    await wait_until(hass, lambda: coordinator.data.vms["Windows 11"].state == "paused")
+    await _switch(hass, WINDOWS, True)
+    assert _posts(agent)[-1] == "/api/v1/vm/Windows 11/resume"
+    assert sim.state.vms[0]["state"] == "running"

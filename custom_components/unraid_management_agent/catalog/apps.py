@@ -163,7 +163,10 @@ CONTAINER_SWITCHES: tuple[ItemSwitchDescription, ...] = (
         is_on_fn=lambda c: (
             None if c.state is None else c.state in ("running", "paused", "restarting")
         ),
-        turn_on_fn=lambda client, _key, c: _container(client, c, "start"),
+        # A paused container counts as running; "on" resumes it.
+        turn_on_fn=lambda client, _key, c: _container(
+            client, c, "unpause" if c.state == "paused" else "start"
+        ),
         turn_off_fn=lambda client, _key, c: _container(client, c, "stop"),
     ),
 )
@@ -323,7 +326,10 @@ VM_SWITCHES: tuple[ItemSwitchDescription, ...] = (
         is_on_fn=lambda vm: (
             None if vm.state is None else vm.state in ("running", "paused", "blocked")
         ),
-        turn_on_fn=lambda client, name, _vm: client.vm_action(name, "start"),
+        # A paused VM counts as running; "on" resumes it.
+        turn_on_fn=lambda client, name, vm: client.vm_action(
+            name, "resume" if vm.state == "paused" else "start"
+        ),
         turn_off_fn=lambda client, name, _vm: client.vm_action(name, "stop"),
     ),
 )
