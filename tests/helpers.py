@@ -62,48 +62,54 @@ async def _spin(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
+async def _wait(hass: HomeAssistant, done: Callable[[], bool]) -> bool:
+    """Turn the loop until ``done()``; False if it never happened.
+
+    Under ``freezer`` the loop's clock stands still, so this only spins the
+    loop (sockets are still polled). Without it, short real sleeps also let
+    the client's paced requests go out, bounded by ``WAIT_LIMIT`` seconds.
+    """
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for _ in range(SPIN_LIMIT):
+        if done():
+            return True
+        now = loop.time()
+        if now == start:
+            await _spin(hass)
+        elif now - start > WAIT_LIMIT:
+            return False
+        else:
+            await asyncio.sleep(0.002)
+            await hass.async_block_till_done()
+    return False
+
+
 async def settle(hass: HomeAssistant) -> None:
     """Wait until Home Assistant and our background work (polls) are idle.
 
     The event-stream listener runs for the life of the entry, so it is the
     one background task not waited for.
     """
-    for _ in range(SPIN_LIMIT):
-        await _spin(hass)
-        pending = [
-            task
+
+    def idle() -> bool:
+        return not any(
+            not task.done() and LISTENER_TASK not in task.get_name()
             for task in hass._background_tasks
-            if not task.done() and LISTENER_TASK not in task.get_name()
-        ]
-        if not pending:
-            # Let frames already on the socket be read and applied.
-            for _ in range(20):
-                await _spin(hass)
-            return
-    raise AssertionError("background work did not settle")
+        )
+
+    await _spin(hass)
+    if not await _wait(hass, idle):
+        raise AssertionError("background work did not settle")
+    # Let frames already on the socket be read and applied.
+    for _ in range(20):
+        await _spin(hass)
 
 
 async def wait_until(hass: HomeAssistant, condition: Callable[[], bool]) -> None:
-    """Wait for loopback I/O (and the client's request pacing) to make ``condition`` true.
-
-    Under ``freezer`` the loop's clock stands still, so this only spins the
-    loop; without it, short real sleeps let paced requests go out, bounded
-    by ``WAIT_LIMIT`` seconds of the loop's clock.
-    """
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    for _ in range(SPIN_LIMIT):
-        if condition():
-            return
-        now = loop.time()
-        if now == start:  # frozen clock: spin
-            await _spin(hass)
-        elif now - start > WAIT_LIMIT:
-            break
-        else:
-            await asyncio.sleep(0.002)
-            await hass.async_block_till_done()
-    raise AssertionError("condition not reached")
+    """Wait for loopback I/O to make ``condition`` true (never for time to pass)."""
+    if not await _wait(hass, condition):
+        raise AssertionError("condition not reached")
 
 
 async def move_time(hass: HomeAssistant, freezer: Any, seconds: float) -> None:
