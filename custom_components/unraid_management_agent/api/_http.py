@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 import json
+import math
 import time
 from typing import Any, Final
 
@@ -31,11 +32,17 @@ API_PREFIX: Final = "/api/v1"
 
 
 def _loads(body: bytes) -> Any:
-    """Decode JSON; fall back to the standard library for what orjson refuses."""
+    """Decode JSON; fall back to the standard library for what orjson refuses.
+
+    Nesting too deep even for the standard library counts as invalid JSON.
+    """
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        return json.loads(body)
+        try:
+            return json.loads(body)
+        except RecursionError as err:
+            raise ValueError("JSON nested too deeply") from err
 
 
 def error_message(body: bytes) -> str:
@@ -61,9 +68,12 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "inf" or "nan" would hold every later request forever
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

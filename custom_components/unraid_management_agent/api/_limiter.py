@@ -11,11 +11,13 @@ class RequestLimiter:
 
     The agent allows 50 requests per second per client with a burst of 100
     (since 2026.06.04; 10/s with a burst of 20 before that). The defaults
-    here stay under both, so a full re-seed never trips the limiter.
+    here stay under both with a margin for network jitter, so a full
+    re-seed never trips the limiter. A token is taken only once a slot is
+    free, so requests that queued for a slot are still paced when they go.
     """
 
     def __init__(
-        self, rate: float = 10.0, burst: int = 20, concurrency: int = 6
+        self, rate: float = 8.0, burst: int = 16, concurrency: int = 6
     ) -> None:
         """Allow ``rate`` requests per second with bursts of ``burst``."""
         self._rate = rate
@@ -50,9 +52,13 @@ class RequestLimiter:
                 await asyncio.sleep((1.0 - self._tokens) / self._rate)
 
     async def __aenter__(self) -> None:
-        """Wait for a token and a free slot."""
-        await self._take_token()
+        """Wait for a free slot, then for a token."""
         await self._semaphore.acquire()
+        try:
+            await self._take_token()
+        except BaseException:
+            self._semaphore.release()
+            raise
 
     async def __aexit__(
         self,

@@ -41,7 +41,7 @@ class AgentControls(HttpCore):
         """Start, stop, restart, pause or unpause a container by its hex id."""
         if action not in _CONTAINER_ACTIONS:
             raise UnraidValidationError(f"unknown container action: {action}")
-        if not _CONTAINER_ID.match(container_id):
+        if not _CONTAINER_ID.fullmatch(container_id):
             raise UnraidValidationError(
                 "invalid container ID format: must be 12 or 64 hexadecimal characters"
             )
@@ -51,12 +51,13 @@ class AgentControls(HttpCore):
         self, container: str, *, force: bool = False
     ) -> ContainerUpdateResult:
         """Pull the container's image and recreate it (id or name)."""
-        if not _CONTAINER_REF.match(container):
+        if not _CONTAINER_REF.fullmatch(container) or ".." in container:
             raise UnraidValidationError(f"invalid container reference: {container}")
         data = await self.request(
             "POST",
             f"/docker/{container}/update",
             params={"force": "true"} if force else None,
+            time_limit=LONG_COMMAND_TIMEOUT,
         )
         return self._require(ContainerUpdateResult.parse(data), "/docker/{id}/update")
 
@@ -83,7 +84,7 @@ class AgentControls(HttpCore):
 
     @staticmethod
     def _vm_path(name: str) -> str:
-        if not _VM_NAME.match(name) or name[0] in "-." or name[-1] in "-.":
+        if not _VM_NAME.fullmatch(name) or name[0] in "-." or name[-1] in "-.":
             raise UnraidValidationError(f"invalid VM name: {name}")
         return "/vm/" + quote(name, safe="")
 
@@ -168,7 +169,12 @@ class AgentControls(HttpCore):
         self, name: str, *, background: bool = True, wait: bool = False
     ) -> UserScriptResult:
         """Run a User Scripts script."""
-        if not _SCRIPT_NAME.match(name):
+        if (
+            not _SCRIPT_NAME.fullmatch(name)
+            or ".." in name
+            or name[0] in "-."
+            or name[-1] in "-."
+        ):
             raise UnraidValidationError(f"Invalid script name: {name}")
         data = await self.request(
             "POST",
@@ -190,7 +196,7 @@ class AgentControls(HttpCore):
 
     async def update_plugin(self, name: str) -> ActionResponse:
         """Update one plugin to its latest version."""
-        if not _SCRIPT_NAME.match(name):
+        if not _SCRIPT_NAME.fullmatch(name):
             raise UnraidValidationError(f"invalid plugin name: {name}")
         return await self._action(
             f"/plugins/{name}/update", time_limit=LONG_COMMAND_TIMEOUT

@@ -29,7 +29,7 @@ def decode_frame(raw: str | bytes) -> AgentEvent:
     except orjson.JSONDecodeError:
         try:
             envelope = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return AgentEvent(FrameKind.GARBAGE, None, "", size=size)
     return build_event(envelope, size)
 

@@ -1,0 +1,1 @@
+"""Tests of the typed API client, run against the agent simulator."""
