@@ -449,3 +449,20 @@ async def plugins_refresh(
     )
     sim.emit("plugin_updates_update", result)
     return json_reply(200, result)
+
+
+async def plugin_update(
+    sim: Simulator, request: web.Request, params: Params
+) -> web.StreamResponse:
+    """``POST /plugins/{name}/update``: install the latest version of one plugin."""
+    name = params["name"]
+    error = validation.plugin_name(name)
+    if error:
+        return dto_reply(sim, 400, error)
+    plugin = next((p for p in sim.state.plugins if p["name"] == name), None)
+    if plugin is None:
+        return dto_reply(sim, 500, "Failed to update plugin")
+    if plugin.get("latest_version"):
+        plugin["version"] = plugin["latest_version"]
+    plugin["update_available"] = False
+    return dto_reply(sim, 200, f"Plugin {name} updated successfully")

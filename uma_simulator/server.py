@@ -94,7 +94,7 @@ ROUTES: list[tuple[str, str, Handler | None]] = [
     ("GET", "/plugins/check-updates", rr.get_cached),
     ("POST", "/plugins/updates/refresh", rc.plugins_refresh),
     ("POST", "/plugins/update-all", NA),
-    ("POST", "/plugins/{name}/update", NA),
+    ("POST", "/plugins/{name}/update", rc.plugin_update),
     ("GET", "/updates", NA),
     ("GET", "/os/update", rr.get_cached),
     ("GET", "/mover", rr.get_cached),

@@ -99,3 +99,14 @@ def remote_share_source(value: str) -> str | None:
             return f"invalid NFS remote share source {go_quote(value)}: expected server:/export"
         return None
     return f"invalid remote share source {go_quote(value)}: must be an SMB (//server/share) or NFS (server:/export) source"
+
+
+def plugin_name(value: str) -> str | None:
+    """``ValidatePluginName`` (``^[a-zA-Z0-9_.-]{1,255}$``)."""
+    if not value:
+        return "plugin name cannot be empty"
+    if ".." in value or "/" in value or "\\" in value:
+        return "invalid plugin name: cannot contain path components"
+    if not _SCRIPT_NAME.match(value):
+        return "invalid plugin name format: must contain only alphanumeric characters, hyphens, underscores, and dots"
+    return None

@@ -11,6 +11,7 @@ import homeassistant.helpers.device_registry as dr
 from .api import UnraidClient
 from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
+from .devices import async_track_devices
 from .push import PushListener
 
 PLATFORMS: list[Platform] = [
@@ -45,6 +46,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bo
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.start_extras_timer()
+    async_track_devices(coordinator)
     entry.async_create_background_task(
         hass, PushListener(coordinator).run(), f"{DOMAIN} event stream {entry.title}"
     )

@@ -15,7 +15,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.unraid_management_agent.const import DOMAIN, MANUFACTURER
-from custom_components.unraid_management_agent.devices import async_track_devices
 from custom_components.unraid_management_agent.sensor import MAX_ENERGY_GAP
 from tests.helpers import SERVER, Agent, move_time, settle, setup_entry, wait_until
 
@@ -262,7 +261,6 @@ async def test_server_device_follows_an_upgrade(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
     """A new Unraid version (or host name) reaches the device without a reload."""
-    async_track_devices(coordinator_of(loaded))
     registry = dr.async_get(hass)
     sim = agent.sim
     sim.state.system["version"] = "7.3.2"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import AsyncMock, patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -11,8 +10,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.unraid_management_agent.api import UnraidClient
-from custom_components.unraid_management_agent.api.models import ActionResponse
 from tests.helpers import Agent, settle, wait_until
 
 from .conftest import coordinator_of, eid, has_entity, state_of
@@ -244,15 +241,13 @@ async def test_plugin_update_install(
     assert state.attributes["installed_version"] == "2026.08.10"
     assert state.attributes["latest_version"] == "2026.09.01"
 
-    with patch.object(
-        UnraidClient,
-        "update_plugin",
-        AsyncMock(return_value=ActionResponse(success=True)),
-    ) as update_plugin:
-        await hass.services.async_call(
-            "update", "install", {"entity_id": update}, blocking=True
-        )
-    update_plugin.assert_awaited_once_with("community.applications")
+    await hass.services.async_call(
+        "update", "install", {"entity_id": update}, blocking=True
+    )
+    installed = next(
+        p for p in agent.sim.state.plugins if p["name"] == "community.applications"
+    )
+    assert installed["version"] == "2026.09.01"
     state = hass.states.get(update)
     assert state is not None
     assert state.state == STATE_OFF
@@ -281,9 +276,13 @@ async def test_plugin_update_install(
 async def test_plugin_update_rejected(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
-    """The simulator has no plugin updater (503): the agent's text is shown."""
+    """The agent fails the update: its text is shown, nothing changes."""
     update = await _plugin_update(hass, agent)
-    with pytest.raises(HomeAssistantError, match="not available in the simulator"):
+    # The agent no longer knows the plugin (removed meanwhile): it answers 500.
+    agent.sim.state.plugins[:] = [
+        p for p in agent.sim.state.plugins if p["name"] != "community.applications"
+    ]
+    with pytest.raises(HomeAssistantError, match="Failed to update plugin"):
         await hass.services.async_call(
             "update", "install", {"entity_id": update}, blocking=True
         )

@@ -21,7 +21,6 @@ from custom_components.unraid_management_agent.const import DOMAIN
 from custom_components.unraid_management_agent.devices import (
     STALE_DEVICE_GRACE,
     StaleDeviceTracker,
-    async_track_devices,
 )
 from tests.helpers import SERVER, Agent, wait_until
 from uma_simulator import Simulator
@@ -191,7 +190,6 @@ async def test_stale_device_removed_after_grace(
 ) -> None:
     """A vanished container's device goes after the grace period, not before."""
     coordinator = coordinator_of(loaded)
-    async_track_devices(coordinator)
     sim = agent.sim
     plex = device(hass, "container", "plex")
     assert plex is not None

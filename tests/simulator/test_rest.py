@@ -451,3 +451,26 @@ async def test_missing_route_and_refused_websocket(
     assert not sim.faults.refuse_websockets
     ws = await session.ws_connect(f"{base}/ws")
     await ws.close()
+
+
+async def test_plugin_update(
+    make_server: Factory, session: aiohttp.ClientSession
+) -> None:
+    """A plugin update installs the latest version; bad names and unknown plugins fail."""
+    sim, base = await make_server()
+    sim.advance(0)
+    plugin = next(p for p in sim.state.plugins if p["update_available"])
+    async with session.post(f"{base}/plugins/{plugin['name']}/update") as resp:
+        assert resp.status == 200
+        assert (await resp.json())[
+            "message"
+        ] == f"Plugin {plugin['name']} updated successfully"
+    assert plugin["update_available"] is False
+    assert plugin["version"] == plugin["latest_version"]
+    async with session.post(f"{base}/plugins/bad%20name/update") as resp:
+        assert resp.status == 400
+    async with session.post(f"{base}/plugins/no.such.plugin/update") as resp:
+        assert resp.status == 500
+        assert (await resp.json())["message"] == "Failed to update plugin"
+    async with session.post(f"{base}/plugins/a..b/update") as resp:
+        assert resp.status == 400

@@ -168,3 +168,11 @@ def test_field_type_errors() -> None:
         with pytest.raises(BadBody):
             field(body, "k", kind, "Req")
     assert field({"k": 3}, "k", int, "Req") == 3
+
+
+def test_plugin_name_validation() -> None:
+    """ValidatePluginName: empty, path components, bad characters, fine."""
+    assert validation.plugin_name("") == "plugin name cannot be empty"
+    assert "path components" in (validation.plugin_name("a/b") or "")
+    assert "format" in (validation.plugin_name("a b") or "")
+    assert validation.plugin_name("community.applications") is None
