@@ -94,7 +94,10 @@ async def settle(hass: HomeAssistant) -> None:
 
     def idle() -> bool:
         return not any(
-            not task.done() and LISTENER_TASK not in task.get_name()
+            not task.done()
+            and not (
+                isinstance(task, asyncio.Task) and LISTENER_TASK in task.get_name()
+            )
             for task in hass._background_tasks
         )
 

@@ -34,6 +34,8 @@ class Faults:
     * :meth:`restart` behaves like an agent/server restart.
     * :attr:`refuse_websockets`: while true, WebSocket upgrades are dropped without an
       answer (REST keeps working), e.g. a proxy in front of the agent that breaks them.
+    * :attr:`websocket_status`: when set (e.g. ``429``), WebSocket upgrades are answered
+      with that status and the plain-text reason, as net/http would.
     """
 
     def __init__(self, sim: Simulator) -> None:
@@ -41,6 +43,7 @@ class Faults:
         self._sim = sim
         self.stall = False
         self.refuse_websockets = False
+        self.websocket_status: int | None = None
         self.slow_seconds = 2.0
         self._modes: dict[str, RestMode] = {}
         self._release = asyncio.Event()
@@ -77,6 +80,7 @@ class Faults:
         self._modes.clear()
         self.stall = False
         self.refuse_websockets = False
+        self.websocket_status = None
         self.offline = False
         self.wake()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 import re
 import time
 from typing import TYPE_CHECKING
@@ -211,8 +212,11 @@ async def _handle(
     path = request.path
     if sim.faults.offline:
         return None
-    if path == PREFIX + "/ws" and sim.faults.refuse_websockets:
-        return None
+    if path == PREFIX + "/ws":
+        if sim.faults.refuse_websockets:
+            return None
+        if (status := sim.faults.websocket_status) is not None:
+            return text_error(status, HTTPStatus(status).phrase)
     if path != PREFIX + "/ws":
         mode = sim.faults.mode_for(path)
         if mode == "404":

@@ -176,3 +176,15 @@ def test_plugin_name_validation() -> None:
     assert "path components" in (validation.plugin_name("a/b") or "")
     assert "format" in (validation.plugin_name("a b") or "")
     assert validation.plugin_name("community.applications") is None
+
+
+def test_main_stops_quietly_on_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C ends the CLI without a traceback."""
+    from uma_simulator import __main__ as cli
+
+    def interrupted(coro: object) -> None:
+        coro.close()  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.asyncio, "run", interrupted)
+    cli.main(["--port", "0"])
