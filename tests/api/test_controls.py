@@ -330,24 +330,20 @@ async def test_remote_shares(agent: Agent) -> None:
 
 
 async def test_update_plugin(agent: Agent, stub: Stub) -> None:
-    """The simulator does not model plugin updates (503); a stub shows the success path."""
-    with pytest.raises(UnraidServerError) as err:
-        await agent.client().update_plugin("community.applications")
-    assert err.value.status == 503
-    assert err.value.message == "not available in the simulator"
-
-    stub.answer(
-        "POST",
-        "/plugins/community.applications/update",
-        200,
-        {
-            "success": True,
-            "message": "Plugin updated",
-            "timestamp": "2026-11-20T18:00:00+10:00",
-        },
+    """A plugin update against the simulator; the agent's failure keeps its message."""
+    sim = agent.sim
+    plugin = next(p for p in sim.state.plugins if p["update_available"])
+    result = await agent.client().update_plugin(plugin["name"])
+    assert (result.success, result.message) == (
+        True,
+        f"Plugin {plugin['name']} updated successfully",
     )
-    result = await stub.client().update_plugin("community.applications")
-    assert (result.success, result.message) == (True, "Plugin updated")
+    assert plugin["version"] == plugin["latest_version"]
+    with pytest.raises(UnraidServerError) as err:
+        await agent.client().update_plugin("no.such.plugin")
+    assert err.value.status == 500
+    assert err.value.message == "Failed to update plugin"
+
     # an empty 200 body is still a success
     stub.answer("POST", "/array/start", 200, b"")
     assert await stub.client().start_array() == ActionResponse(success=True)
