@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .catalog import ITEM_BINARY_SENSORS, SERVER_BINARY_SENSORS
 from .coordinator import UnraidConfigEntry
 from .descriptions import ItemBinarySensorDescription, ServerBinarySensorDescription
-from .entity import UnraidEntity, track_item_entities, track_server_entities
+from .entity import UnraidEntity, track_item_groups, track_server_entities
 
 # Coordinator is used to centralize the data updates.
 PARALLEL_UPDATES = 0
@@ -23,24 +23,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up binary sensors, adding new ones as items appear."""
-    coordinator = entry.runtime_data
     track_server_entities(
-        entry,
-        SERVER_BINARY_SENSORS,
-        lambda desc: desc.channels,
-        lambda desc: ServerBinarySensor(coordinator, desc, desc.channels),
-        async_add_entities,
+        entry, SERVER_BINARY_SENSORS, ServerBinarySensor, async_add_entities
     )
-    for group, descriptions in ITEM_BINARY_SENSORS:
-        track_item_entities(
-            entry,
-            group,
-            descriptions,
-            lambda grp, desc, key: ItemBinarySensor(
-                coordinator, desc, (grp.channel,), group=grp, item_key=key
-            ),
-            async_add_entities,
-        )
+    track_item_groups(entry, ITEM_BINARY_SENSORS, ItemBinarySensor, async_add_entities)
 
 
 class ServerBinarySensor(UnraidEntity, BinarySensorEntity):

@@ -12,7 +12,7 @@ from .actions import async_agent_call
 from .catalog import ITEM_BUTTONS, SERVER_BUTTONS
 from .coordinator import UnraidConfigEntry
 from .descriptions import ItemButtonDescription, ServerButtonDescription
-from .entity import UnraidEntity, track_item_entities, track_server_entities
+from .entity import UnraidEntity, track_item_groups, track_server_entities
 
 # Commands go to the agent one at a time.
 PARALLEL_UPDATES = 1
@@ -24,24 +24,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up buttons, adding new ones as items appear."""
-    coordinator = entry.runtime_data
-    track_server_entities(
-        entry,
-        SERVER_BUTTONS,
-        lambda desc: desc.channels,
-        lambda desc: ServerButton(coordinator, desc, desc.channels),
-        async_add_entities,
-    )
-    for group, descriptions in ITEM_BUTTONS:
-        track_item_entities(
-            entry,
-            group,
-            descriptions,
-            lambda grp, desc, key: ItemButton(
-                coordinator, desc, (grp.channel,), group=grp, item_key=key
-            ),
-            async_add_entities,
-        )
+    track_server_entities(entry, SERVER_BUTTONS, ServerButton, async_add_entities)
+    track_item_groups(entry, ITEM_BUTTONS, ItemButton, async_add_entities)
 
 
 class ServerButton(UnraidEntity, ButtonEntity):

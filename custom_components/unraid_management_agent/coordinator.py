@@ -27,7 +27,7 @@ from .api import (
     UnraidRateLimitedError,
     UnraidWebSocket,
 )
-from .api.models import ContainerInfo, ContainerUpdatesResult, SystemInfo
+from .api.models import SystemInfo
 from .const import (
     CONF_POLL_INTERVAL,
     CONF_SILENCE_TIMEOUT,
@@ -212,7 +212,11 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         if channel is Topic.SYSTEM:
             self._update_boot_time(payload)
         elif channel is Topic.DOCKER_UPDATES:
-            self._merge_update_results(payload)
+            if payload is not None:
+                self.set_container_updates(
+                    (info.container_name, info.update_available)
+                    for info in payload.containers or ()
+                )
         elif channel is Topic.ARRAY:
             self._watch_parity(previous, payload)
         self._notify(channel)
@@ -232,37 +236,24 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         return True
 
     @callback
-    def _merge_update_results(self, result: ContainerUpdatesResult | None) -> None:
-        if result is None or result.containers is None:
-            return
-        changed = False
-        for info in result.containers:
-            if info.container_name and info.update_available is not None:
-                name = info.container_name.lstrip("/")
-                if self.data.container_updates.get(name) != info.update_available:
-                    self.data.container_updates[name] = info.update_available
-                    changed = True
-        if changed:
-            self._notify(Local.CONTAINER_UPDATES)
+    def set_container_updates(
+        self, updates: Iterable[tuple[str | None, bool | None]]
+    ) -> None:
+        """Record containers' update availability (by name); unknowns are skipped.
 
-    @callback
-    def _merge_rest_containers(self, containers: tuple[ContainerInfo, ...]) -> None:
-        """REST ``/docker`` carries the update status that frames lack."""
+        Sources: the agent's registry checks (``docker_updates_update``), REST
+        ``/docker`` (which merges them in, unlike container frames) and
+        updates the integration triggered itself.
+        """
         changed = False
-        for item in containers:
-            if item.name and item.update_available is not None:
-                name = item.name.lstrip("/")
-                if self.data.container_updates.get(name) != item.update_available:
-                    self.data.container_updates[name] = item.update_available
-                    changed = True
+        for raw_name, available in updates:
+            if not raw_name or available is None:
+                continue
+            name = raw_name.lstrip("/")
+            if self.data.container_updates.get(name) != available:
+                self.data.container_updates[name] = available
+                changed = True
         if changed:
-            self._notify(Local.CONTAINER_UPDATES)
-
-    @callback
-    def set_container_update(self, name: str, available: bool) -> None:
-        """Record a container's update state after an update we triggered."""
-        if self.data.container_updates.get(name) != available:
-            self.data.container_updates[name] = available
             self._notify(Local.CONTAINER_UPDATES)
 
     @callback
@@ -415,7 +406,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
     @callback
     def _apply_fetched(self, channel: Channel, payload: Any, *, notify: bool) -> None:
         if channel is Topic.CONTAINERS:
-            self._merge_rest_containers(payload)
+            # REST /docker carries the update status that frames lack.
+            self.set_container_updates((c.name, c.update_available) for c in payload)
         if channel is Extra.COLLECTORS:
             self._sync_disabled(payload)
         if notify:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -182,16 +182,23 @@ class ItemGroup:
 
 
 class _Described(Protocol):
-    key: str
+    """What the trackers need of a description (all ours are EntityDescriptions)."""
+
+    @property
+    def key(self) -> str: ...
 
     def exists_fn(self, item: Any, /) -> bool: ...
 
 
-def track_server_entities[D: _Described](
+class _ServerDescribed(_Described, Protocol):
+    @property
+    def channels(self) -> tuple[Channel, ...]: ...
+
+
+def track_server_entities(
     entry: UnraidConfigEntry,
-    descriptions: Iterable[D],
-    channels_of: Callable[[D], Iterable[Channel]],
-    factory: Callable[[D], UnraidEntity],
+    descriptions: Iterable[_ServerDescribed],
+    entity_class: type[UnraidEntity],
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add server entities as their data appears (``exists_fn``)."""
@@ -202,33 +209,62 @@ def track_server_entities[D: _Described](
         (
             channel
             for description in by_key.values()
-            for channel in channels_of(description)
+            for channel in description.channels
         ),
         lambda: [
             key for key, desc in by_key.items() if desc.exists_fn(coordinator.data)
         ],
-        lambda key: [factory(by_key[key])],
+        lambda key: [
+            entity_class(
+                coordinator,
+                cast("EntityDescription", by_key[key]),
+                by_key[key].channels,
+            )
+        ],
         async_add_entities,
     ).start()
 
 
-def track_item_entities[D: _Described](
+def track_item_groups(
     entry: UnraidConfigEntry,
-    group: ItemGroup,
-    descriptions: Iterable[D],
-    factory: Callable[[ItemGroup, D, str], UnraidEntity],
+    groups: Iterable[tuple[ItemGroup, Iterable[_Described]]],
+    entity_class: type[UnraidEntity],
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entities of each item of a group as items appear."""
+    """Add the entities of each item of each group as items appear.
+
+    An item entity reads its group's channel plus any ``channels`` its
+    description names.
+    """
+    for group, descriptions in groups:
+        _track_group(
+            entry, group, tuple(descriptions), entity_class, async_add_entities
+        )
+
+
+def _track_group(
+    entry: UnraidConfigEntry,
+    group: ItemGroup,
+    descriptions: tuple[_Described, ...],
+    entity_class: type[UnraidEntity],
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
     coordinator = entry.runtime_data
-    descriptions = tuple(descriptions)
 
     def build(key: str) -> list[UnraidEntity]:
         item = group.items_fn(coordinator.data).get(key)
         if item is None:
             return []
         return [
-            factory(group, desc, key) for desc in descriptions if desc.exists_fn(item)
+            entity_class(
+                coordinator,
+                cast("EntityDescription", desc),
+                (group.channel, *getattr(desc, "channels", ())),
+                group=group,
+                item_key=key,
+            )
+            for desc in descriptions
+            if desc.exists_fn(item)
         ]
 
     tracker = ItemTracker(

@@ -18,10 +18,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .catalog import ITEM_SENSORS, SERVER_SENSORS
 from .catalog.hardware import UPS
-from .coordinator import ConnectionMode, UnraidConfigEntry, UnraidCoordinator
+from .coordinator import ConnectionMode, UnraidConfigEntry
 from .data import Local
 from .descriptions import ItemSensorDescription, ServerSensorDescription
-from .entity import UnraidEntity, track_item_entities, track_server_entities
+from .entity import UnraidEntity, track_item_groups, track_server_entities
 
 # Coordinator is used to centralize the data updates.
 PARALLEL_UPDATES = 0
@@ -36,36 +36,15 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     async_add_entities(
         [
-            ConnectionModeSensor(coordinator, CONNECTION_MODE),
-            LastFrameSensor(coordinator, LAST_FRAME),
+            ConnectionModeSensor(coordinator, CONNECTION_MODE, (Local.CONNECTION,)),
+            LastFrameSensor(coordinator, LAST_FRAME, (Local.CONNECTION,)),
         ]
     )
-    track_server_entities(
-        entry,
-        SERVER_SENSORS,
-        lambda desc: desc.channels,
-        lambda desc: ServerSensor(coordinator, desc, desc.channels),
-        async_add_entities,
+    track_server_entities(entry, SERVER_SENSORS, ServerSensor, async_add_entities)
+    track_item_groups(
+        entry, ((UPS, (UPS_ENERGY,)),), UpsEnergySensor, async_add_entities
     )
-    track_item_entities(
-        entry,
-        UPS,
-        (UPS_ENERGY,),
-        lambda grp, desc, key: UpsEnergySensor(
-            coordinator, desc, (grp.channel,), group=grp, item_key=key
-        ),
-        async_add_entities,
-    )
-    for group, descriptions in ITEM_SENSORS:
-        track_item_entities(
-            entry,
-            group,
-            descriptions,
-            lambda grp, desc, key: ItemSensor(
-                coordinator, desc, (grp.channel,), group=grp, item_key=key
-            ),
-            async_add_entities,
-        )
+    track_item_groups(entry, ITEM_SENSORS, ItemSensor, async_add_entities)
 
 
 class ServerSensor(UnraidEntity, SensorEntity):
@@ -116,44 +95,29 @@ LAST_FRAME = SensorEntityDescription(
 )
 
 
-class ConnectionModeSensor(UnraidEntity, SensorEntity):
-    """How data arrives: ``push``, ``polling`` or ``offline``. Always available."""
+class _ConnectionSensor(UnraidEntity, SensorEntity):
+    """A sensor about the connection itself: it stays available when nothing works."""
 
     entity_description: SensorEntityDescription
 
-    def __init__(
-        self, coordinator: UnraidCoordinator, description: SensorEntityDescription
-    ) -> None:
-        """Create the sensor."""
-        super().__init__(coordinator, description, (Local.CONNECTION,))
-
     @property
     def available(self) -> bool:
-        """Stay available: ``offline`` is the answer when nothing works."""
+        """Stay available: ``offline`` (or no push yet) is itself the answer."""
         return True
-
-    def _compute(self) -> None:
-        self._attr_native_value = self.coordinator.mode.value
 
     def _state_tuple(self) -> tuple[Any, ...]:
         return (self._attr_native_value,)
 
 
-class LastFrameSensor(UnraidEntity, SensorEntity):
+class ConnectionModeSensor(_ConnectionSensor):
+    """How data arrives: ``push``, ``polling`` or ``offline``."""
+
+    def _compute(self) -> None:
+        self._attr_native_value = self.coordinator.mode.value
+
+
+class LastFrameSensor(_ConnectionSensor):
     """When the last WebSocket frame arrived (written at most once a minute)."""
-
-    entity_description: SensorEntityDescription
-
-    def __init__(
-        self, coordinator: UnraidCoordinator, description: SensorEntityDescription
-    ) -> None:
-        """Create the sensor."""
-        super().__init__(coordinator, description, (Local.CONNECTION,))
-
-    @property
-    def available(self) -> bool:
-        """Stay available; the value is unknown until a frame arrives."""
-        return True
 
     def _compute(self) -> None:
         last = self.coordinator.last_frame
@@ -161,9 +125,6 @@ class LastFrameSensor(UnraidEntity, SensorEntity):
         self._attr_native_value = (
             None if last is None else last.replace(second=0, microsecond=0)
         )
-
-    def _state_tuple(self) -> tuple[Any, ...]:
-        return (self._attr_native_value,)
 
 
 UPS_ENERGY = ItemSensorDescription(

@@ -17,7 +17,7 @@ from .api import UnraidClient
 from .catalog import ITEM_SWITCHES
 from .coordinator import UnraidConfigEntry
 from .descriptions import ItemSwitchDescription
-from .entity import UnraidEntity, track_item_entities
+from .entity import UnraidEntity, track_item_groups
 
 # Commands go to the agent one at a time.
 PARALLEL_UPDATES = 1
@@ -32,17 +32,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up switches, adding new ones as items appear."""
-    coordinator = entry.runtime_data
-    for group, descriptions in ITEM_SWITCHES:
-        track_item_entities(
-            entry,
-            group,
-            descriptions,
-            lambda grp, desc, key: ItemSwitch(
-                coordinator, desc, (grp.channel,), group=grp, item_key=key
-            ),
-            async_add_entities,
-        )
+    track_item_groups(entry, ITEM_SWITCHES, ItemSwitch, async_add_entities)
 
 
 class ItemSwitch(UnraidEntity, SwitchEntity):

@@ -18,7 +18,7 @@ from .api import Topic
 from .catalog import ITEM_UPDATES
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .descriptions import ItemUpdateDescription
-from .entity import UnraidEntity, track_item_entities
+from .entity import UnraidEntity, track_item_groups
 
 # Commands go to the agent one at a time.
 PARALLEL_UPDATES = 1
@@ -40,20 +40,7 @@ async def async_setup_entry(
     async_add_entities(
         [OSUpdate(coordinator, OS_UPDATE, (Topic.OS_UPDATE, Topic.SYSTEM))]
     )
-    for group, descriptions in ITEM_UPDATES:
-        track_item_entities(
-            entry,
-            group,
-            descriptions,
-            lambda grp, desc, key: ItemUpdate(
-                coordinator,
-                desc,
-                (grp.channel, *desc.channels),
-                group=grp,
-                item_key=key,
-            ),
-            async_add_entities,
-        )
+    track_item_groups(entry, ITEM_UPDATES, ItemUpdate, async_add_entities)
 
 
 class OSUpdate(UnraidEntity, UpdateEntity):

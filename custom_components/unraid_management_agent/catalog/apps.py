@@ -244,8 +244,8 @@ CONTAINER_UPDATES: tuple[ItemUpdateDescription, ...] = (
         installed_fn=container_installed,
         latest_fn=container_latest,
         install_fn=_update_container,
-        installed_callback=lambda coordinator, key: coordinator.set_container_update(
-            key, False
+        installed_callback=lambda coordinator, key: coordinator.set_container_updates(
+            ((key, False),)
         ),
         title_fn=lambda key, c: _image_name(c.image) if c is not None else key,
     ),

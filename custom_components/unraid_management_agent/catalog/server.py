@@ -161,9 +161,11 @@ def mark_containers_updated(coordinator: UnraidCoordinator, result: Any) -> None
     The agent's next registry check is hours away; until then its last
     check would still offer the updates that were just installed.
     """
-    for item in getattr(result, "results", None) or ():
-        if item.updated and item.container_name:
-            coordinator.set_container_update(item.container_name.lstrip("/"), False)
+    coordinator.set_container_updates(
+        (item.container_name, False)
+        for item in getattr(result, "results", None) or ()
+        if item.updated
+    )
 
 
 def _running(data: UnraidData, kind: str) -> int:
