@@ -24,36 +24,25 @@ async def async_setup_entry(
 ) -> None:
     """Set up binary sensors, adding new ones as items appear."""
     track_server_entities(
-        entry, SERVER_BINARY_SENSORS, ServerBinarySensor, async_add_entities
+        entry, SERVER_BINARY_SENSORS, CatalogBinarySensor, async_add_entities
     )
-    track_item_groups(entry, ITEM_BINARY_SENSORS, ItemBinarySensor, async_add_entities)
+    track_item_groups(
+        entry, ITEM_BINARY_SENSORS, CatalogBinarySensor, async_add_entities
+    )
 
 
-class ServerBinarySensor(UnraidEntity, BinarySensorEntity):
-    """A binary sensor computed from the server's data."""
+class CatalogBinarySensor(UnraidEntity, BinarySensorEntity):
+    """A binary sensor of the catalog: of the server, or of one item of a group."""
 
-    entity_description: ServerBinarySensorDescription
-
-    def _compute(self) -> None:
-        desc = self.entity_description
-        data = self.coordinator.data
-        self._attr_is_on = desc.is_on_fn(data)
-
-    def _state_tuple(self) -> tuple[Any, ...]:
-        return (self._attr_is_on, self._extra_attributes())
-
-
-class ItemBinarySensor(UnraidEntity, BinarySensorEntity):
-    """A binary sensor of one item."""
-
-    entity_description: ItemBinarySensorDescription
+    entity_description: ServerBinarySensorDescription | ItemBinarySensorDescription
 
     def _compute(self) -> None:
         desc = self.entity_description
-        item = self.item
-        self._attr_is_on = desc.is_on_fn(item)
-        if desc.attrs_fn is not None:
-            self._attr_extra_state_attributes = desc.attrs_fn(item) or {}
+        source = self.source
+        self._attr_is_on = desc.is_on_fn(source)
+        attrs_fn = getattr(desc, "attrs_fn", None)
+        if attrs_fn is not None:
+            self._attr_extra_state_attributes = attrs_fn(source) or {}
 
     def _state_tuple(self) -> tuple[Any, ...]:
         return (self._attr_is_on, self._extra_attributes())

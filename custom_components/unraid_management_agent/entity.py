@@ -90,6 +90,11 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
         return self._group.items_fn(self.coordinator.data).get(self._item_key)
 
     @property
+    def source(self) -> Any:
+        """What the description's functions read: the item, or the whole data."""
+        return self.item if self._group is not None else self.coordinator.data
+
+    @property
     def available(self) -> bool:
         """Available while the server answers, our data is current and the item exists."""
         coordinator = self.coordinator

@@ -40,40 +40,24 @@ async def async_setup_entry(
             LastFrameSensor(coordinator, LAST_FRAME, (Local.CONNECTION,)),
         ]
     )
-    track_server_entities(entry, SERVER_SENSORS, ServerSensor, async_add_entities)
+    track_server_entities(entry, SERVER_SENSORS, CatalogSensor, async_add_entities)
     track_item_groups(
         entry, ((UPS, (UPS_ENERGY,)),), UpsEnergySensor, async_add_entities
     )
-    track_item_groups(entry, ITEM_SENSORS, ItemSensor, async_add_entities)
+    track_item_groups(entry, ITEM_SENSORS, CatalogSensor, async_add_entities)
 
 
-class ServerSensor(UnraidEntity, SensorEntity):
-    """A sensor computed from the server's data."""
+class CatalogSensor(UnraidEntity, SensorEntity):
+    """A sensor of the catalog: of the server, or of one item of a group."""
 
-    entity_description: ServerSensorDescription
-
-    def _compute(self) -> None:
-        desc = self.entity_description
-        data = self.coordinator.data
-        self._attr_native_value = desc.value_fn(data)
-        if desc.attrs_fn is not None:
-            self._attr_extra_state_attributes = desc.attrs_fn(data) or {}
-
-    def _state_tuple(self) -> tuple[Any, ...]:
-        return (self._attr_native_value, self._extra_attributes())
-
-
-class ItemSensor(UnraidEntity, SensorEntity):
-    """A sensor of one item (disk, container, VM, share, NIC…)."""
-
-    entity_description: ItemSensorDescription
+    entity_description: ServerSensorDescription | ItemSensorDescription
 
     def _compute(self) -> None:
         desc = self.entity_description
-        item = self.item
-        self._attr_native_value = desc.value_fn(item)
+        source = self.source
+        self._attr_native_value = desc.value_fn(source)
         if desc.attrs_fn is not None:
-            self._attr_extra_state_attributes = desc.attrs_fn(item) or {}
+            self._attr_extra_state_attributes = desc.attrs_fn(source) or {}
 
     def _state_tuple(self) -> tuple[Any, ...]:
         return (self._attr_native_value, self._extra_attributes())

@@ -53,24 +53,48 @@ def _pseudo_disk_usage(data: UnraidData, disk_id: str) -> float | None:
     return disk.usage_percent if disk is not None else None
 
 
+_BYTES: dict[str, Any] = {
+    "device_class": SensorDeviceClass.DATA_SIZE,
+    "native_unit_of_measurement": UnitOfInformation.BYTES,
+    "suggested_unit_of_measurement": UnitOfInformation.GIBIBYTES,
+}
+_PERCENT: dict[str, Any] = {"native_unit_of_measurement": PERCENTAGE}
+_TEMPERATURE: dict[str, Any] = {
+    "device_class": SensorDeviceClass.TEMPERATURE,
+    "native_unit_of_measurement": UnitOfTemperature.CELSIUS,
+}
+_POWER: dict[str, Any] = {
+    "device_class": SensorDeviceClass.POWER,
+    "native_unit_of_measurement": UnitOfPower.WATT,
+}
+
+
+def _measure(
+    kind: dict[str, Any],
+    key: str,
+    channels: tuple[Channel, ...],
+    value_fn: Callable[[UnraidData], SensorValue],
+    **kwargs: Any,
+) -> ServerSensorDescription:
+    """Describe a measurement of a ``kind`` (bytes, percent, temperature, power)."""
+    return ServerSensorDescription(
+        key=key,
+        translation_key=key,
+        channels=channels,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=value_fn,
+        **(kind | kwargs),
+    )
+
+
 def _bytes(
     key: str,
     channels: tuple[Channel, ...],
     value_fn: Callable[[UnraidData], SensorValue],
     **kwargs: Any,
 ) -> ServerSensorDescription:
-    return ServerSensorDescription(
-        key=key,
-        translation_key=key,
-        channels=channels,
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.BYTES,
-        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
-        suggested_display_precision=1,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=value_fn,
-        **kwargs,
-    )
+    return _measure(_BYTES, key, channels, value_fn, **kwargs)
 
 
 def _percent(
@@ -79,48 +103,19 @@ def _percent(
     value_fn: Callable[[UnraidData], SensorValue],
     **kwargs: Any,
 ) -> ServerSensorDescription:
-    return ServerSensorDescription(
-        key=key,
-        translation_key=key,
-        channels=channels,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=value_fn,
-        **kwargs,
-    )
+    return _measure(_PERCENT, key, channels, value_fn, **kwargs)
 
 
 def _temperature(
     key: str, value_fn: Callable[[UnraidData], SensorValue], **kwargs: Any
 ) -> ServerSensorDescription:
-    return ServerSensorDescription(
-        key=key,
-        translation_key=key,
-        channels=SYSTEM,
-        device_class=SensorDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=value_fn,
-        **kwargs,
-    )
+    return _measure(_TEMPERATURE, key, SYSTEM, value_fn, **kwargs)
 
 
 def _power(
     key: str, value_fn: Callable[[UnraidData], SensorValue], **kwargs: Any
 ) -> ServerSensorDescription:
-    return ServerSensorDescription(
-        key=key,
-        translation_key=key,
-        channels=SYSTEM,
-        device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=value_fn,
-        **kwargs,
-    )
+    return _measure(_POWER, key, SYSTEM, value_fn, **kwargs)
 
 
 def _unread(importance: str) -> ServerSensorDescription:
