@@ -58,6 +58,11 @@ _BYTES: dict[str, Any] = {
     "native_unit_of_measurement": UnitOfInformation.BYTES,
     "suggested_unit_of_measurement": UnitOfInformation.GIBIBYTES,
 }
+#: The array holds terabytes: shown in TiB with two decimals.
+_STORAGE: dict[str, Any] = _BYTES | {
+    "suggested_unit_of_measurement": UnitOfInformation.TEBIBYTES,
+    "suggested_display_precision": 2,
+}
 _PERCENT: dict[str, Any] = {"native_unit_of_measurement": PERCENTAGE}
 _TEMPERATURE: dict[str, Any] = {
     "device_class": SensorDeviceClass.TEMPERATURE,
@@ -82,9 +87,8 @@ def _measure(
         translation_key=key,
         channels=channels,
         state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
         value_fn=value_fn,
-        **(kind | kwargs),
+        **({"suggested_display_precision": 1} | kind | kwargs),
     )
 
 
@@ -269,7 +273,8 @@ SENSORS: tuple[ServerSensorDescription, ...] = (
         lambda d: d.array.used_percent if d.array else None,
         exists_fn=_has_array,
     ),
-    _bytes(
+    _measure(
+        _STORAGE,
         "array_used",
         ARRAY,
         lambda d: (
@@ -277,13 +282,15 @@ SENSORS: tuple[ServerSensorDescription, ...] = (
         ),
         exists_fn=_has_array,
     ),
-    _bytes(
+    _measure(
+        _STORAGE,
         "array_free",
         ARRAY,
         lambda d: d.array.free_bytes if d.array else None,
         exists_fn=_has_array,
     ),
-    _bytes(
+    _measure(
+        _STORAGE,
         "array_total",
         ARRAY,
         lambda d: d.array.total_bytes if d.array else None,

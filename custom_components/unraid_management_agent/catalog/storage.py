@@ -122,11 +122,12 @@ DISKS = ItemGroup(
     device_fn=_disk_device,
 )
 
+#: Disks, shares and pools hold terabytes: shown in TiB (users can change it).
 _DATA_SIZE: dict[str, Any] = {
     "device_class": SensorDeviceClass.DATA_SIZE,
     "native_unit_of_measurement": UnitOfInformation.BYTES,
-    "suggested_unit_of_measurement": UnitOfInformation.GIBIBYTES,
-    "suggested_display_precision": 1,
+    "suggested_unit_of_measurement": UnitOfInformation.TEBIBYTES,
+    "suggested_display_precision": 2,
 }
 
 DISK_SENSORS: tuple[ItemSensorDescription, ...] = (
