@@ -243,7 +243,8 @@ class UnraidClient(AgentControls):
             "wss" if self._base.scheme == "https" else "ws"
         ).with_path(API_PREFIX + "/ws")
         try:
-            async with asyncio.timeout(self._timeout.total):
+            # The agent's rate limiter counts the upgrade as one request.
+            async with self._limiter, asyncio.timeout(self._timeout.total):
                 ws = await self._session.ws_connect(
                     url,
                     headers=self._headers,

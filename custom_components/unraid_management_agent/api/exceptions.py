@@ -35,7 +35,11 @@ class UnraidApiError(UnraidError):
 
 
 class UnraidAuthenticationError(UnraidApiError):
-    """The agent requires a bearer token, or rejected the one sent (401/403)."""
+    """The agent requires a bearer token, or rejected the one sent (401).
+
+    A 403 is the agent's cross-origin check, not authentication: it maps to
+    ``UnraidRequestError``.
+    """
 
 
 class UnraidRateLimitedError(UnraidApiError):
