@@ -200,10 +200,14 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
     # ----------------------------------------------------------- applying data
 
     @callback
-    def apply(self, channel: Channel, payload: Any) -> bool:
-        """Replace a channel's slot; notify its listeners when it changed."""
+    def apply(self, channel: Channel, payload: Any, *, notify: bool = True) -> bool:
+        """Replace a channel's slot; notify its listeners when it changed.
+
+        ``notify=False`` while recovering from an outage: Home Assistant
+        refreshes every entity right after, so per-channel calls are wasted.
+        """
         if isinstance(channel, Topic) and channel in LIST_KEYS:
-            return self._apply_list(channel, payload)
+            return self._apply_list(channel, payload, notify=notify)
         if self.data.objects.get(channel) == payload:
             self.stats.unchanged += 1
             return False
@@ -219,11 +223,16 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
                 )
         elif channel is Topic.ARRAY:
             self._watch_parity(previous, payload)
-        self._notify(channel)
+        elif channel is Extra.COLLECTORS:
+            self._sync_disabled()
+        if notify:
+            self._notify(channel)
         return True
 
     @callback
-    def _apply_list(self, topic: Topic, items: tuple[Any, ...]) -> bool:
+    def _apply_list(
+        self, topic: Topic, items: tuple[Any, ...], *, notify: bool
+    ) -> bool:
         new = index_items(topic, items)
         old = self.data.lists[topic]
         changed = [key for key, item in new.items() if old.get(key) != item]
@@ -232,7 +241,11 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             self.stats.unchanged += 1
             return False
         self.data.lists[topic] = new
-        self._notify(topic, changed)
+        if topic is Topic.CONTAINERS:
+            # REST /docker merges the update status in; frames lack it (None: skipped).
+            self.set_container_updates((c.name, c.update_available) for c in items)
+        if notify:
+            self._notify(topic, changed)
         return True
 
     @callback
@@ -327,7 +340,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             self.stats.rest_refreshes += 1
             notify = self.last_update_success
             for channel, payload in results.items():
-                self._apply_fetched(channel, payload, notify=notify)
+                self.apply(channel, payload, notify=notify)
             return self.data
 
     async def _fetch(self, channels: Iterable[Channel]) -> dict[Channel, Any]:
@@ -404,26 +417,11 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         return await client.get_collectors()
 
     @callback
-    def _apply_fetched(self, channel: Channel, payload: Any, *, notify: bool) -> None:
-        if channel is Topic.CONTAINERS:
-            # REST /docker carries the update status that frames lack.
-            self.set_container_updates((c.name, c.update_available) for c in payload)
-        if channel is Extra.COLLECTORS:
-            self._sync_disabled(payload)
-        if notify:
-            self.apply(channel, payload)
-            return
-        # Recovering: Home Assistant refreshes every entity right after this.
-        saved, self._channel_listeners = self._channel_listeners, {}
-        try:
-            self.apply(channel, payload)
-        finally:
-            self._channel_listeners = saved
-
-    @callback
-    def _sync_disabled(self, collectors: Any) -> None:
+    def _sync_disabled(self) -> None:
+        """Follow which collectors the agent has switched off."""
+        collectors = self.data.collectors
         disabled: set[Topic] = set()
-        for collector in getattr(collectors, "collectors", None) or ():
+        for collector in (collectors.collectors or ()) if collectors else ():
             topic = COLLECTOR_TOPICS.get(collector.name or "")
             if topic is not None and collector.enabled is False:
                 disabled.add(topic)
@@ -439,7 +437,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             LOGGER.debug("Partial refresh of %s failed: %s", self.name, err)
             return
         for channel, payload in results.items():
-            self._apply_fetched(channel, payload, notify=True)
+            self.apply(channel, payload)
 
     async def _async_refresh_nonempty_lists(self) -> None:
         """After an empty ``update`` list: re-read list topics that hold items."""

@@ -17,6 +17,7 @@ from homeassistant.const import (
 )
 
 from ..api import Topic
+from ..api.models import ParityCheckRecord
 from ..coordinator import UnraidCoordinator
 from ..data import Channel, Extra, UnraidData
 from ..descriptions import (
@@ -141,8 +142,13 @@ def _unread(importance: str) -> ServerSensorDescription:
     )
 
 
+def _last_check(data: UnraidData) -> ParityCheckRecord | None:
+    """Return the most recent parity-check record, if any."""
+    return data.parity_history.latest if data.parity_history else None
+
+
 def _last_check_attrs(data: UnraidData) -> dict[str, Any] | None:
-    record = data.parity_history.latest if data.parity_history else None
+    record = _last_check(data)
     if record is None:
         return None
     return {
@@ -319,42 +325,24 @@ SENSORS: tuple[ServerSensorDescription, ...] = (
         translation_key="last_parity_check",
         channels=(Extra.PARITY_HISTORY,),
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda d: (
-            d.parity_history.latest.date
-            if d.parity_history and d.parity_history.latest
-            else None
-        ),
+        value_fn=lambda d: record.date if (record := _last_check(d)) else None,
         attrs_fn=_last_check_attrs,
-        exists_fn=lambda d: (
-            d.parity_history is not None and d.parity_history.latest is not None
-        ),
+        exists_fn=lambda d: _last_check(d) is not None,
     ),
     ServerSensorDescription(
         key="last_parity_check_result",
         translation_key="last_parity_check_result",
         channels=(Extra.PARITY_HISTORY,),
-        value_fn=lambda d: (
-            d.parity_history.latest.status
-            if d.parity_history and d.parity_history.latest
-            else None
-        ),
-        exists_fn=lambda d: (
-            d.parity_history is not None and d.parity_history.latest is not None
-        ),
+        value_fn=lambda d: record.status if (record := _last_check(d)) else None,
+        exists_fn=lambda d: _last_check(d) is not None,
     ),
     ServerSensorDescription(
         key="last_parity_check_errors",
         translation_key="last_parity_check_errors",
         channels=(Extra.PARITY_HISTORY,),
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda d: (
-            d.parity_history.latest.errors
-            if d.parity_history and d.parity_history.latest
-            else None
-        ),
-        exists_fn=lambda d: (
-            d.parity_history is not None and d.parity_history.latest is not None
-        ),
+        value_fn=lambda d: record.errors if (record := _last_check(d)) else None,
+        exists_fn=lambda d: _last_check(d) is not None,
     ),
     ServerSensorDescription(
         key="next_parity_check",
