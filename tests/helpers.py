@@ -103,7 +103,12 @@ async def settle(hass: HomeAssistant) -> None:
 
     await _spin(hass)
     if not await _wait(hass, idle):
-        raise AssertionError("background work did not settle")
+        pending = [
+            task.get_name()
+            for task in hass._background_tasks
+            if not task.done() and LISTENER_TASK not in task.get_name()
+        ]
+        raise AssertionError(f"background work did not settle: {pending}")
     # Let frames already on the socket be read and applied.
     for _ in range(20):
         await _spin(hass)

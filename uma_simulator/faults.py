@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 import json
 from typing import TYPE_CHECKING, Literal
 
+from .dto import make
 from .hub import OP_BINARY, OP_TEXT
-from .wire import go_json, go_time
+from .wire import go_json, go_time, go_time_seconds
 
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-type RestMode = Literal["404", "429", "500", "slow", "never"] | None
+type RestMode = (
+    Literal["404", "429", "429-hour", "500", "error200", "empty200", "slow", "never"]
+    | None
+)
+REST_MODES = ("404", "429", "429-hour", "500", "error200", "empty200", "slow", "never")
 GARBAGE_KINDS = ("non_json", "not_envelope", "unknown_topic", "oversized", "binary")
 #: size of the ``oversized`` garbage frame (over the usual 4 MiB client limit)
 OVERSIZED_BYTES = 4 * 1024 * 1024 + 4096
@@ -22,13 +28,20 @@ class Faults:
     """Switches that make the simulated agent misbehave.
 
     * :meth:`drop_websockets` closes every WebSocket abruptly (TCP abort, no Close frame).
-    * :attr:`stall`: while true, no event, ping or pong is sent (sockets stay open and
-      the read deadline is not enforced); events published meanwhile are lost.
+    * :attr:`stall`: while true, no event is sent (events published meanwhile are
+      lost) while pings and pongs go on, as when a collector or the agent's hub stops
+      while the connection lives.
+    * :attr:`muted`: topics whose frames are not sent (a single collector stuck);
+      their REST caches stay current.
+    * :meth:`send_nonfinite` sends a frame with a number Go could never encode.
     * :meth:`send_garbage` writes one bad frame to every WebSocket client.
     * :attr:`rest_mode` (all REST routes) or :meth:`set_rest_mode` (a path prefix):
       ``None`` normal, ``"404"`` plain ``404 page not found`` (a route older agents
-      lack), ``"429"`` plain ``Too Many Requests``, ``"500"`` plain
-      ``Internal Server Error``, ``"slow"`` answer after :attr:`slow_seconds` of wall
+      lack), ``"429"`` plain ``Too Many Requests``, ``"429-hour"`` the same with
+      ``Retry-After: 3600`` (a proxy), ``"500"`` plain ``Internal Server Error``,
+      ``"error200"`` status 200 with ``{"error": …}``, ``"empty200"`` status 200 with
+      no body (the agent's marshal failure), ``"slow"`` answer after
+      :attr:`slow_seconds` of wall
       time, ``"never"`` accept and never answer until the fault is cleared (the
       request then proceeds) or the server shuts down (the connection is dropped).
     * :meth:`restart` behaves like an agent/server restart.
@@ -42,6 +55,7 @@ class Faults:
         """Create the fault switches of ``sim`` (all off)."""
         self._sim = sim
         self.stall = False
+        self.muted: set[str] = set()
         self.refuse_websockets = False
         self.websocket_status: int | None = None
         self.slow_seconds = 2.0
@@ -67,7 +81,7 @@ class Faults:
         ``prefix`` is a full path such as ``/api/v1/docker``. Clearing a mode wakes
         up requests held by ``"never"``.
         """
-        if mode not in (None, "404", "429", "500", "slow", "never"):
+        if mode is not None and mode not in REST_MODES:
             raise ValueError(f"unknown REST fault mode {mode!r}")
         if mode is None:
             self._modes.pop(prefix, None)
@@ -79,6 +93,7 @@ class Faults:
         """Switch every fault off."""
         self._modes.clear()
         self.stall = False
+        self.muted.clear()
         self.refuse_websockets = False
         self.websocket_status = None
         self.offline = False
@@ -143,6 +158,47 @@ class Faults:
         else:
             raise ValueError(
                 f"unknown garbage kind {kind!r}; choose from {GARBAGE_KINDS}"
+            )
+
+    def send_nonfinite(self, topic: str = "system_update", **fields: str) -> None:
+        """Send a frame of ``topic`` whose fields hold raw JSON-ish text.
+
+        ``fields`` maps a field name to its literal text, e.g.
+        ``cpu_usage_percent="Infinity"`` or ``uptime_seconds="1e308"``; the other
+        fields are the topic's current cache, so the frame classifies normally.
+        """
+        sim = self._sim
+        cache = sim.caches.get(topic)
+        data = dict(cache) if isinstance(cache, dict) else {}
+        marker = {name: f"@@{name}@@" for name in fields}
+        text = json.dumps(
+            {"event": topic, "timestamp": go_time(sim.now), "data": data | marker}
+        )
+        for name, literal in fields.items():
+            text = text.replace(f'"@@{name}@@"', literal)
+        sim.hub.send_raw(OP_TEXT, text.encode())
+
+    def flood_archive(self, count: int) -> None:
+        """Add ``count`` archived notifications, one a minute back in time.
+
+        The agent sends the whole archive in every ``notifications_update``
+        (about 350 bytes each, no cap): 12,000 of them pass 4 MiB.
+        """
+        sim = self._sim
+        for number in range(count):
+            moment = sim.now.replace(microsecond=0) - timedelta(minutes=number + 1)
+            sim.state.notifications.append(
+                make(
+                    "Notification",
+                    id=f"Flood_{number}_{int(moment.timestamp())}.notify",
+                    title=f"Old notice {number}",
+                    subject="Archived long ago",
+                    description="Filling the archive like years of alerts do.",
+                    importance=("normal", "warning", "alert")[number % 3],
+                    timestamp=go_time(moment, utc=True),
+                    formatted_timestamp=go_time_seconds(moment, utc=True),
+                    type="archive",
+                )
             )
 
     def restart(self) -> None:

@@ -85,7 +85,7 @@ class Hub:
     def broadcast(self, event: str, data: Any) -> None:
         """Send one event envelope to every client whose filter accepts it."""
         sim = self._sim
-        if sim.faults.stall:
+        if sim.faults.stall or event in sim.faults.muted:
             return
         name = "update" if sim.legacy else event
         frame = ws_frame(
@@ -167,8 +167,6 @@ class Hub:
     def tick(self) -> None:
         """Send due pings and drop clients whose read deadline passed."""
         sim = self._sim
-        if sim.faults.stall:
-            return
         now = sim.elapsed
         for client in list(self.clients):
             expired = now >= client.deadline_base + READ_DEADLINE / 1
@@ -208,7 +206,7 @@ class Hub:
                 if msg.type == WSMsgType.TEXT:
                     self._on_text(client, msg.data)
                 elif msg.type == WSMsgType.PING:
-                    if not self._sim.faults.stall and not client.closed:
+                    if not client.closed:
                         transport.write(ws_frame(OP_PONG, msg.data))
                 elif msg.type == WSMsgType.PONG:
                     client.deadline_base = self._sim.elapsed

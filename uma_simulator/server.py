@@ -223,8 +223,19 @@ async def _handle(
             return text_error(404, "404 page not found")
         if mode == "429":
             return text_error(429, "Too Many Requests")
+        if mode == "429-hour":
+            # Not the agent (its 429 has no Retry-After): a proxy in front of it.
+            response = text_error(429, "Too Many Requests")
+            response.headers["Retry-After"] = "3600"
+            return response
         if mode == "500":
             return text_error(500, "Internal Server Error")
+        if mode == "error200":
+            # The agent writes its status line before encoding the body.
+            return json_reply(200, {"error": "Failed to read data"})
+        if mode == "empty200":
+            # A marshal failure (a NaN) after the 200 status line: no body.
+            return web.Response(status=200, content_type="application/json")
         if mode == "slow":
             await asyncio.sleep(sim.faults.slow_seconds)
         elif mode == "never":

@@ -12,7 +12,7 @@ from .api import UnraidClient
 from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .devices import async_track_devices
-from .push import PushListener
+from .push import PushListener, StreamSupervisor
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -45,11 +45,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bo
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    coordinator.start_extras_timer()
+    coordinator.start_timers()
     async_track_devices(coordinator)
-    entry.async_create_background_task(
-        hass, PushListener(coordinator).run(), f"{DOMAIN} event stream {entry.title}"
-    )
+    StreamSupervisor(coordinator, PushListener(coordinator)).start()
     return True
 
 

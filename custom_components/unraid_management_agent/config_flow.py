@@ -28,13 +28,11 @@ from . import build_client
 from .api import UnraidAuthenticationError, UnraidError, UnraidNotFoundError
 from .const import (
     CONF_POLL_INTERVAL,
-    CONF_SILENCE_TIMEOUT,
     CONF_TOKEN,
     CONF_USE_SSL,
     CONF_VERIFY_SSL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_PORT,
-    DEFAULT_SILENCE_TIMEOUT,
     DOMAIN,
 )
 from .coordinator import UnraidConfigEntry
@@ -282,7 +280,7 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class UnraidOptionsFlow(OptionsFlowWithReload):
-    """Polling interval (while the stream is down) and stall detection."""
+    """Polling interval (while the stream is down); stall detection is automatic."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -303,20 +301,6 @@ class UnraidOptionsFlow(OptionsFlowWithReload):
                     ): NumberSelector(
                         NumberSelectorConfig(
                             min=10,
-                            max=3600,
-                            step=1,
-                            unit_of_measurement="s",
-                            mode=NumberSelectorMode.BOX,
-                        )
-                    ),
-                    vol.Required(
-                        CONF_SILENCE_TIMEOUT,
-                        default=options.get(
-                            CONF_SILENCE_TIMEOUT, DEFAULT_SILENCE_TIMEOUT
-                        ),
-                    ): NumberSelector(
-                        NumberSelectorConfig(
-                            min=30,
                             max=3600,
                             step=1,
                             unit_of_measurement="s",

@@ -12,14 +12,16 @@ CONF_USE_SSL: Final = "use_ssl"
 CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_TOKEN: Final = "token"
 CONF_POLL_INTERVAL: Final = "poll_interval"
-CONF_SILENCE_TIMEOUT: Final = "silence_timeout"
 
 DEFAULT_PORT: Final = 8043
 DEFAULT_POLL_INTERVAL: Final = 30
-DEFAULT_SILENCE_TIMEOUT: Final = 120
 
 #: Reconnect backoff: 1 s doubling to 5 minutes, reset after a minute connected.
 BACKOFF_MIN: Final = 1.0
 BACKOFF_MAX: Final = 300.0
 BACKOFF_JITTER: Final = 0.2
 BACKOFF_RESET_AFTER: Final = timedelta(minutes=1)
+#: Early in an outage, while nothing answers at all (most likely the agent
+#: restarting), reconnect attempts are at most this many seconds apart.
+FAST_RETRY_MAX: Final = 4.0
+FAST_RETRY_WINDOW: Final = timedelta(minutes=5)

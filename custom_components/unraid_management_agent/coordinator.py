@@ -27,16 +27,12 @@ from .api import (
     UnraidRateLimitedError,
     UnraidWebSocket,
 )
+from .api.generations import COLLECTOR_TOPICS
 from .api.models import SystemInfo
-from .const import (
-    CONF_POLL_INTERVAL,
-    CONF_SILENCE_TIMEOUT,
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_SILENCE_TIMEOUT,
-    DOMAIN,
-)
+from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
 from .data import LIST_KEYS, USED_TOPICS, Channel, Extra, Local, UnraidData, index_items
 from .devices import device_item, item_present
+from .freshness import Freshness
 from .stats import CoordinatorStats
 
 LOGGER = logging.getLogger(__package__)
@@ -47,30 +43,12 @@ type UnraidConfigEntry = ConfigEntry[UnraidCoordinator]
 #: which every agent sends under that name.
 SUBSCRIPTION: tuple[str, ...] = (*USED_TOPICS, Topic.SOURCE_STATUS, "update")
 
-#: Collector name (``/collectors``) -> the topic it produces.
-COLLECTOR_TOPICS: dict[str, Topic] = {
-    "system": Topic.SYSTEM,
-    "array": Topic.ARRAY,
-    "disk": Topic.DISKS,
-    "shares": Topic.SHARES,
-    "docker": Topic.CONTAINERS,
-    "vm": Topic.VMS,
-    "ups": Topic.UPS,
-    "gpu": Topic.GPU,
-    "network": Topic.NETWORK,
-    "hardware": Topic.HARDWARE,
-    "registration": Topic.REGISTRATION,
-    "notification": Topic.NOTIFICATIONS,
-    "unassigned": Topic.UNASSIGNED,
-    "zfs": Topic.ZFS_POOLS,
-    "docker_update": Topic.DOCKER_UPDATES,
-    "plugin_update": Topic.PLUGIN_UPDATES,
-    "os_update": Topic.OS_UPDATE,
-    "mover": Topic.MOVER,
-}
-
 EXTRAS_REFRESH = timedelta(hours=6)
 BOOT_TIME_TOLERANCE = timedelta(seconds=60)
+#: Uptimes beyond this are not believed (and would overflow a datetime).
+MAX_UPTIME = timedelta(days=36500)
+#: How often the topics' freshness is checked while the stream is up.
+FRESHNESS_CHECK = timedelta(seconds=15)
 PARITY_IDLE = ""
 
 
@@ -114,12 +92,16 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         self.last_frame: datetime | None = None
         self.failed_topics: set[Channel] = set()
         self.disabled_topics: set[Topic] = set()
+        #: Endpoints this agent lacks (404): not read again until a re-seed.
+        self.missing_topics: set[Channel] = set()
+        self.freshness = Freshness(USED_TOPICS)
         self.poll_interval = timedelta(
             seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
         )
-        self.silence_timeout = float(
-            entry.options.get(CONF_SILENCE_TIMEOUT, DEFAULT_SILENCE_TIMEOUT)
-        )
+        self._freshness_task: asyncio.Task[None] | None = None
+        #: Called when REST answers while the stream is down (the listener
+        #: then retries the stream at once).
+        self.on_rest_success: CALLBACK_TYPE | None = None
         self.heartbeat: float | None = 30.0
         self.prepared_socket: UnraidWebSocket | None = None
         self._channel_listeners: dict[
@@ -179,15 +161,30 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             for key in keys:
                 callbacks.extend(by_key.get(key, ()))
         for update_callback in callbacks:
-            update_callback()
+            try:
+                update_callback()
+            except Exception:  # noqa: BLE001
+                # One entity that cannot take a value must not stop the others
+                # (nor, from a frame, the event stream).
+                self.stats.apply_errors += 1
+                self.log_once(
+                    f"listener:{channel}",
+                    logging.ERROR,
+                    "An entity of %s failed to update from %s",
+                    self.name,
+                    channel,
+                    exc_info=True,
+                )
 
     @callback
-    def log_once(self, kind: str, level: int, msg: str, *args: object) -> None:
+    def log_once(
+        self, kind: str, level: int, msg: str, *args: object, exc_info: bool = False
+    ) -> None:
         """Log a problem the first time it happens (until it is cleared)."""
         if kind in self._logged:
             return
         self._logged.add(kind)
-        LOGGER.log(level, msg, *args)
+        LOGGER.log(level, msg, *args, exc_info=exc_info)
 
     @callback
     def clear_logged(self, kind: str) -> bool:
@@ -215,6 +212,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         self.data.objects[channel] = payload
         if channel is Topic.SYSTEM:
             self._update_boot_time(payload)
+            if payload is not None and not payload.is_placeholder:
+                self.freshness.set_agent_version(payload.agent_version)
         elif channel is Topic.DOCKER_UPDATES:
             if payload is not None:
                 self.set_container_updates(
@@ -274,10 +273,15 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         """Derive the boot time once; ignore the second-level jitter of uptime."""
         if system is None or system.uptime_seconds is None or system.is_placeholder:
             return
+        if not 0 <= system.uptime_seconds < MAX_UPTIME.total_seconds():
+            return
         sampled = system.timestamp or dt_util.utcnow()
-        candidate = (sampled - timedelta(seconds=system.uptime_seconds)).replace(
-            microsecond=0
-        )
+        try:
+            candidate = (sampled - timedelta(seconds=system.uptime_seconds)).replace(
+                microsecond=0
+            )
+        except OverflowError:  # a time stamp near year 1
+            return
         known = self.data.boot_time
         if known is None or abs(candidate - known) > BOOT_TIME_TOLERANCE:
             self.data.boot_time = candidate
@@ -315,10 +319,10 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
     async def _async_update_data(self) -> UnraidData:
         """Read every topic over REST (the seed, and each poll)."""
         async with self._fetch_lock:
-            topics: tuple[Channel, ...] = USED_TOPICS
-            if self._extras_due:
-                topics = (*topics, *Extra)
-            results = await self._fetch(topics)
+            # The system topic first: its agent version tells what else to read.
+            results = await self._fetch((Topic.SYSTEM,))
+            if not self.stream_connected and self.on_rest_success is not None:
+                self.on_rest_success()
             system = results.get(Topic.SYSTEM)
             if isinstance(system, SystemInfo) and system.is_placeholder:
                 if self.data.system is None:
@@ -335,6 +339,16 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
                 )
                 return self.data
             self.clear_logged("placeholder")
+            if isinstance(system, SystemInfo):
+                self.freshness.set_agent_version(system.agent_version)
+            topics: tuple[Channel, ...] = tuple(
+                topic
+                for topic in USED_TOPICS
+                if topic is not Topic.SYSTEM and self.freshness.readable(topic)
+            )
+            if self._extras_due:
+                topics = (*topics, *Extra)
+            results |= await self._fetch(topics)
             if self._extras_due and all(extra in results for extra in Extra):
                 self._extras_due = False
             self.stats.rest_refreshes += 1
@@ -346,6 +360,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
     async def _fetch(self, channels: Iterable[Channel]) -> dict[Channel, Any]:
         """Read channels concurrently (the client bounds the burst)."""
         channels = tuple(channels)
+        if not channels:
+            return {}
         outcomes = await asyncio.gather(
             *(self._read(channel) for channel in channels), return_exceptions=True
         )
@@ -361,6 +377,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
                     self.name,
                     channel,
                 )
+                self.missing_topics.add(channel)
                 results[channel] = () if channel in LIST_KEYS else None
             elif isinstance(outcome, BaseException):
                 errors[channel] = outcome
@@ -397,7 +414,10 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             if channel not in self.failed_topics:
                 self.failed_topics.add(channel)
                 self._notify(channel)
+        now = dt_util.utcnow()
         for channel in results:
+            if isinstance(channel, Topic):
+                self.freshness.rest(channel, now)
             if channel in self.failed_topics:
                 self.failed_topics.discard(channel)
                 self.clear_logged(f"fetch:{channel}")
@@ -421,10 +441,16 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         """Follow which collectors the agent has switched off."""
         collectors = self.data.collectors
         disabled: set[Topic] = set()
+        intervals: dict[Topic, float] = {}
         for collector in (collectors.collectors or ()) if collectors else ():
             topic = COLLECTOR_TOPICS.get(collector.name or "")
-            if topic is not None and collector.enabled is False:
+            if topic is None:
+                continue
+            if collector.enabled is False:
                 disabled.add(topic)
+            if collector.interval_seconds:
+                intervals[topic] = collector.interval_seconds
+        self.freshness.set_intervals(intervals)
         for topic in disabled ^ self.disabled_topics:
             self._notify(topic)
         self.disabled_topics = disabled
@@ -448,13 +474,48 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         await self._async_refresh_topics(tuple(Extra))
 
     @callback
-    def start_extras_timer(self) -> None:
-        """Refresh the REST-only data every few hours."""
-        self.config_entry.async_on_unload(
+    def start_timers(self) -> None:
+        """Refresh the REST-only data every few hours; watch topic freshness."""
+        entry = self.config_entry
+        entry.async_on_unload(
             async_track_time_interval(
                 self.hass, self.async_refresh_extras, EXTRAS_REFRESH
             )
         )
+        entry.async_on_unload(
+            async_track_time_interval(self.hass, self.check_freshness, FRESHNESS_CHECK)
+        )
+
+    @callback
+    def check_freshness(self, _now: datetime | None = None) -> None:
+        """Re-read over REST what the stream should have brought and did not.
+
+        Only while the stream is up: without it, every topic is polled.
+        """
+        if not self.stream_connected or (
+            self._freshness_task is not None and not self._freshness_task.done()
+        ):
+            return
+        due = self.freshness.due(dt_util.utcnow(), self._expects_data)
+        if not due:
+            return
+        LOGGER.debug("%s: reading %s over REST", self.name, ", ".join(due))
+        self.stats.freshness_reads += len(due)
+        self._freshness_task = self.config_entry.async_create_background_task(
+            self.hass, self._async_refresh_topics(due), "unraid topic refresh"
+        )
+
+    @callback
+    def _expects_data(self, topic: Topic) -> bool:
+        """Whether the agent has data for ``topic`` that the stream should bring."""
+        if topic in self.disabled_topics or topic in self.missing_topics:
+            return False
+        if not self.freshness.pushed(topic):
+            return True
+        # A pushed topic with nothing to report (no UPS, no GPU) sends nothing.
+        if topic in LIST_KEYS:
+            return bool(self.data.lists[topic])
+        return self.data.objects.get(topic) is not None
 
     # ------------------------------------------------------------- connection
 
@@ -478,6 +539,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         """Re-read everything over REST after a reconnect, then stop polling."""
         self.update_interval = None
         self._extras_due = True
+        self.missing_topics.clear()
         await self.async_refresh()
 
     @callback

@@ -119,11 +119,12 @@ async def async_get_config_entry_diagnostics(
                 "last_update_success": coordinator.last_update_success,
                 "last_frame": coordinator.last_frame,
                 "poll_interval": coordinator.poll_interval.total_seconds(),
-                "silence_timeout": coordinator.silence_timeout,
                 "failed_topics": sorted(coordinator.failed_topics),
                 "disabled_topics": sorted(coordinator.disabled_topics),
+                "missing_topics": sorted(coordinator.missing_topics),
                 "rest_requests": coordinator.client.request_count,
             },
+            "freshness": coordinator.freshness.as_dict(),
             "stats": coordinator.stats.as_dict(),
             "data": {
                 "objects": {str(k): v for k, v in data.objects.items()},

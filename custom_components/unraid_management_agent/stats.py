@@ -24,6 +24,16 @@ class CoordinatorStats:
     rest_errors: Counter[str] = field(default_factory=Counter)
     connects: int = 0
     disconnects: int = 0
+    #: frames (or entity updates) that raised and were dropped
+    apply_errors: int = 0
+    #: streams closed because no data frame came for too long
+    stalls: int = 0
+    #: topics re-read over REST because the stream did not bring them
+    freshness_reads: int = 0
+    #: reconnects tried at once because REST answered again
+    early_retries: int = 0
+    #: times the listener task ended unexpectedly and was restarted
+    listener_restarts: int = 0
     backoff: deque[tuple[float, float]] = field(
         default_factory=lambda: deque(maxlen=50)
     )
@@ -46,6 +56,11 @@ class CoordinatorStats:
             "rest_errors": dict(self.rest_errors),
             "connects": self.connects,
             "disconnects": self.disconnects,
+            "apply_errors": self.apply_errors,
+            "stalls": self.stalls,
+            "freshness_reads": self.freshness_reads,
+            "early_retries": self.early_retries,
+            "listener_restarts": self.listener_restarts,
             "recent_backoff": [
                 {"base": base, "delay": round(delay, 3)} for base, delay in self.backoff
             ],

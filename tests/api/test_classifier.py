@@ -274,7 +274,8 @@ def test_decode_frame_big_numbers() -> None:
     )
 
     # 10**400 is refused by orjson ("infinity as double"): decoded exactly by
-    # the fallback, kept in an int field, refused (None) by a float field.
+    # the fallback, and refused (None) by int and float fields alike: no agent
+    # number is that wide.
     huge = 10**400
     frame = (
         '{"event":"update","data":{"hostname":"h","ram_usage_percent":1,'
@@ -282,18 +283,18 @@ def test_decode_frame_big_numbers() -> None:
     )
     event = decode_frame(frame)
     assert event.topic is Topic.SYSTEM
-    assert event.payload.uptime_seconds == huge
+    assert event.payload.uptime_seconds is None
     assert event.payload.cpu_usage_percent is None
 
 
 def test_decode_frame_nan_and_infinity() -> None:
-    """NaN and Infinity (refused by orjson) decode; NaN is not a usable float."""
+    """NaN and Infinity (refused by orjson) decode; neither is a usable float."""
     raw = b'{"event":"update","data":{"hostname":"h","cpu_usage_percent":NaN,"ram_usage_percent":Infinity}}'
     event = decode_frame(raw)
     assert event.topic is Topic.SYSTEM
     assert isinstance(event.payload, SystemInfo)
     assert event.payload.cpu_usage_percent is None
-    assert event.payload.ram_usage_percent == float("inf")
+    assert event.payload.ram_usage_percent is None
     assert event.size == len(raw)
 
 

@@ -259,12 +259,23 @@ def test_parse_and_parse_list(debug_log: pytest.LogCaptureFixture) -> None:
 
 
 def test_big_integers_are_exact() -> None:
-    """Integers of any size stay exact ints (byte counts above 2**53 and 2**64)."""
-    for value in (2**53 + 1, 2**64 - 1, 2**64 + 1, 10**30):
+    """Integers up to Go's uint64 stay exact ints (byte counts above 2**53)."""
+    for value in (2**53 + 1, 2**64 - 1, -(2**63)):
         assert ZFSPool.from_dict({"size_bytes": value}).size_bytes == value
-    # too large for a float: dropped, not raised
-    assert ZFSPool.from_dict({"dedup_ratio": 10**400}).dedup_ratio is None
-    assert ZFSPool.from_dict({"dedup_ratio": float("inf")}).dedup_ratio == float("inf")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [2**64, 2**70, -(2**63) - 1, 10**30, 10**400, float("inf"), float("-inf"),
+     float("nan"), 1e308, 2.0**64],
+)  # fmt: skip
+def test_numbers_the_agent_cannot_send_are_wrong_types(
+    value: float, debug_log: pytest.LogCaptureFixture
+) -> None:
+    """Non-finite floats and numbers beyond 64 bits are ignored like a wrong type."""
+    pool = ZFSPool.from_dict({"size_bytes": value, "dedup_ratio": value, "name": "p"})
+    assert (pool.size_bytes, pool.dedup_ratio, pool.name) == (None, None, "p")
+    assert any("ZFSPool.dedup_ratio" in line for line in _lines(debug_log))
 
 
 def test_parity_history_latest() -> None:

@@ -17,6 +17,7 @@ from custom_components.unraid_management_agent.api import (
     UnraidConnectionError,
     UnraidTimeoutError,
     UnraidWebSocket,
+    client as client_module,
 )
 from custom_components.unraid_management_agent.api.models import (
     CollectorStateEvent,
@@ -24,6 +25,7 @@ from custom_components.unraid_management_agent.api.models import (
     SourceStatus,
 )
 from uma_simulator import Simulator
+from uma_simulator.hub import OP_PING
 
 from .conftest import Agent, StartAgent, wait_for
 
@@ -247,16 +249,32 @@ async def test_garbage_frames(agent: Agent, kind: str, expected: FrameKind) -> N
     assert good.topic is Topic.MOVER
 
 
-async def test_oversized_frame(agent: Agent) -> None:
-    """A frame over aiohttp's 4 MiB limit breaks the stream: a connection error."""
+async def test_frame_over_4_mib_is_received(agent: Agent) -> None:
+    """The agent caps no frame: one over aiohttp's default 4 MiB still arrives."""
     stream = await agent.client().connect_websocket()
     try:
         await wait_for(lambda: agent.sim.ws_client_count == 1)
         agent.sim.faults.send_garbage("oversized")
-        with pytest.raises(UnraidConnectionError):
-            await stream.receive(idle_limit=2.0)
+        event = await stream.receive(idle_limit=5.0)
+        assert event.size > 4 * 1024 * 1024
+        assert not stream.closed
+    finally:
+        await stream.close()
+
+
+async def test_frame_over_the_limit_breaks_the_stream(
+    agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frame over the client's limit is a connection error, then the stream ends."""
+    monkeypatch.setattr(client_module, "MAX_FRAME_BYTES", 1024 * 1024)
+    stream = await agent.client().connect_websocket()
+    try:
+        await wait_for(lambda: agent.sim.ws_client_count == 1)
+        agent.sim.faults.send_garbage("oversized")
+        with pytest.raises(UnraidConnectionError, match="stream error"):
+            await stream.receive(idle_limit=5.0)
         with pytest.raises(UnraidConnectionClosedError):
-            await stream.receive(idle_limit=2.0)
+            await stream.receive(idle_limit=5.0)
         assert stream.closed
     finally:
         await stream.close()
@@ -268,7 +286,7 @@ async def test_idle_limit_and_stall(agent: Agent) -> None:
     stream = await agent.client().connect_websocket()
     try:
         await wait_for(lambda: sim.ws_client_count == 1)
-        with pytest.raises(UnraidTimeoutError, match="no frame for 0.05 seconds"):
+        with pytest.raises(UnraidTimeoutError, match="no data frame for 0.05 seconds"):
             await stream.receive(idle_limit=0.05)
         sim.faults.stall = True
         sim.publish("system_update")  # lost while stalled
@@ -279,6 +297,28 @@ async def test_idle_limit_and_stall(agent: Agent) -> None:
         assert (await stream.receive(idle_limit=2.0)).topic is Topic.MOVER
         assert not stream.closed
     finally:
+        await stream.close()
+
+
+async def test_pings_are_not_data(agent: Agent) -> None:
+    """Pings (answered with pongs) keep coming: the idle limit still trips."""
+    sim = agent.sim
+    stream = await agent.client().connect_websocket()
+
+    async def keep_pinging() -> None:
+        while True:
+            sim.hub.send_raw(OP_PING, b"")
+            await asyncio.sleep(0.01)
+
+    pinger = asyncio.get_running_loop().create_task(keep_pinging())
+    try:
+        await wait_for(lambda: sim.ws_client_count == 1)
+        sim.faults.stall = True  # the agent's hub stopped; pings go on
+        with pytest.raises(UnraidTimeoutError, match="no data frame"):
+            await stream.receive(idle_limit=0.2)
+        assert not stream.closed
+    finally:
+        pinger.cancel()
         await stream.close()
 
 

@@ -9,6 +9,7 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
 
+from custom_components.unraid_management_agent.api import client as client_module
 from tests.helpers import (
     SERVER,
     Agent,
@@ -19,8 +20,7 @@ from tests.helpers import (
     setup_entry,
     wait_until,
 )
-
-BASES = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 300.0, 300.0, 300.0]
+from uma_simulator.ratelimit import RateLimiter
 
 
 @pytest.fixture
@@ -60,25 +60,58 @@ async def change_during_outage(agent: Agent) -> None:
     agent.sim.advance(30)  # collected and published to nobody
 
 
-async def test_dropped_stream_polls_then_pushes_again(
+async def test_dropped_stream_is_retried_at_once_when_rest_answers(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
-    """A dropped socket: polling at once, reconnect after 1 s, re-seed, push."""
+    """A dropped socket: one poll; REST answers, so the stream is retried at once."""
     coordinator = running
-    agent.sim.faults.drop_websockets()
-    await wait_until(hass, lambda: coordinator.stats.disconnects == 1)
-    await settle(hass)
-    assert mode(hass) == "polling"
-    assert coordinator.update_interval.total_seconds() == 30
+    agent.sim.faults.stall = True  # the change below is published to nobody
     await change_during_outage(agent)
+    agent.sim.faults.stall = False
+    agent.sim.faults.drop_websockets()
+    await wait_until(hass, lambda: coordinator.stats.connects == 2)
+    await settle(hass)
 
-    await reconnect(hass, freezer, coordinator)
-
+    assert coordinator.stats.early_retries == 1
     assert [base for base, _ in coordinator.stats.backoff] == [1.0]
     assert mode(hass) == "push"
     assert coordinator.update_interval is None
     assert plex(hass) == "off"
     assert_matches_simulator(hass, agent.sim)
+
+
+async def test_refused_stream_is_retried_at_every_poll_that_answers(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """The stream refused, REST fine: polling shows the data; push within one poll."""
+    coordinator = running
+    # Ten minutes of polls pass in a wall-clock second: lift the agent's limit.
+    agent.sim.limiter = RateLimiter(1e9, 10**9)
+    agent.sim.faults.refuse_websockets = True
+    agent.sim.faults.drop_websockets()
+    await wait_until(hass, lambda: coordinator.stats.disconnects == 1)
+    await settle(hass)
+    assert mode(hass) == "polling"
+
+    def upgrades() -> int:
+        return sum(r.path.endswith("/ws") for r in agent.sim.request_log)
+
+    for _ in range(20):  # ten minutes of polling
+        tried = upgrades()
+        for _ in range(6):
+            await move_time(hass, freezer, 5)
+            await settle(hass)
+        # At least one attempt per poll, and never a storm.
+        assert 1 <= upgrades() - tried <= 12
+    assert coordinator.stats.connects == 1
+    await change_during_outage(agent)
+    agent.sim.faults.refuse_websockets = False
+    for _ in range(6):  # within one poll interval
+        await move_time(hass, freezer, 5)
+        await settle(hass)
+    assert coordinator.stats.connects == 2
+    assert mode(hass) == "push"
+    assert plex(hass) == "off"
 
 
 async def test_backoff_sequence_and_reset(
@@ -88,20 +121,34 @@ async def test_backoff_sequence_and_reset(
     freezer: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """1 s doubling to 5 min with jitter, without limit; reset after a minute up."""
+    """Nothing answers: every 4 s at first, then doubling to 5 min; reset when up."""
     coordinator = running
     caplog.set_level(logging.INFO)
     agent.sim.faults.offline = True
     agent.sim.faults.drop_websockets()
     await wait_until(hass, lambda: len(coordinator.stats.backoff) == 1)
-    for count in range(2, len(BASES) + 1):
+
+    async def step() -> None:
+        count = len(coordinator.stats.backoff)
         _base, delay = coordinator.stats.backoff[-1]
         await move_time(hass, freezer, delay)
-        await wait_until(hass, lambda c=count: len(coordinator.stats.backoff) == c)
+        await wait_until(hass, lambda: len(coordinator.stats.backoff) > count)
+
+    for _ in range(5):
+        await step()
+    # Past the first minutes of the outage the doubling goes on.
+    count = len(coordinator.stats.backoff)
+    await move_time(hass, freezer, 300)
+    await wait_until(hass, lambda: len(coordinator.stats.backoff) > count)
+    for _ in range(7):
+        await step()
     await settle(hass)
 
     recorded = list(coordinator.stats.backoff)
-    assert [base for base, _ in recorded] == BASES
+    assert [base for base, _ in recorded] == [
+        1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 300.0,
+        300.0,
+    ]  # fmt: skip
     for base, delay in recorded:
         assert 0.8 * base <= delay <= base
     # Push and polling both failed: unavailable, said once.
@@ -109,10 +156,14 @@ async def test_backoff_sequence_and_reset(
     assert plex(hass) == STATE_UNAVAILABLE
     lost = [r for r in caplog.records if "Error fetching" in r.getMessage()]
     assert len(lost) == 1
+    outage = [r for r in caplog.records if "Lost the event stream" in r.getMessage()]
+    assert len(outage) == 1
 
     agent.sim.faults.clear()
     await change_during_outage(agent)
-    await reconnect(hass, freezer, coordinator)
+    await move_time(hass, freezer, 30)  # the next poll answers: stream at once
+    await wait_until(hass, lambda: coordinator.stats.connects == 2)
+    await settle(hass)
     assert mode(hass) == "push"
     assert plex(hass) == "off"
     assert_matches_simulator(hass, agent.sim)
@@ -123,41 +174,120 @@ async def test_backoff_sequence_and_reset(
     ]
     assert len(back) == 1
 
-    # Up for more than a minute: the next outage starts again at 1 s.
-    await move_time(hass, freezer, 61)
+    # Up for more than a minute: the end of the outage is logged once, with
+    # its length and attempts, and the next outage starts again at 1 s.
+    for _ in range(5):
+        agent.sim.advance(15)
+        await move_time(hass, freezer, 15)
+        await settle(hass)
+    ended = [
+        r.getMessage() for r in caplog.records if "is back after" in r.getMessage()
+    ]
+    assert len(ended) == 1
+    assert "attempts" in ended[0] and "min" in ended[0]
     agent.sim.faults.drop_websockets()
-    await wait_until(hass, lambda: len(coordinator.stats.backoff) == len(BASES) + 1)
+    await wait_until(hass, lambda: coordinator.stats.disconnects == 2)
     assert coordinator.stats.backoff[-1][0] == 1.0
 
 
-async def test_short_connection_keeps_backing_off(
-    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+async def test_flapping_stream_is_one_outage(
+    hass: HomeAssistant,
+    agent: Agent,
+    running: Any,
+    freezer: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A connection that drops within a minute does not reset the delay."""
+    """Drops within a minute of reconnecting: one log line, the backoff goes on."""
     coordinator = running
+    caplog.set_level(logging.INFO)
+    # Unpaced re-seeds in one wall-clock second: lift the agent's limit.
+    agent.sim.limiter = RateLimiter(1e9, 10**9)
     agent.sim.faults.drop_websockets()
-    await wait_until(hass, lambda: len(coordinator.stats.backoff) == 1)
-    await reconnect(hass, freezer, coordinator)
-    agent.sim.faults.drop_websockets()
-    await wait_until(hass, lambda: len(coordinator.stats.backoff) == 2)
-    assert [base for base, _ in coordinator.stats.backoff] == [1.0, 2.0]
+    await wait_until(hass, lambda: coordinator.stats.connects == 2)  # at once
+    for drops in range(2, 5):
+        await settle(hass)
+        agent.sim.faults.drop_websockets()
+        await wait_until(hass, lambda d=drops: len(coordinator.stats.backoff) == d)
+        await settle(hass)
+        assert coordinator.stats.connects == drops  # no early retry this time
+        await reconnect(hass, freezer, coordinator)
+    assert coordinator.stats.early_retries == 1
+    assert [base for base, _ in coordinator.stats.backoff] == [1.0, 1.0, 2.0, 4.0]
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len([m for m in messages if "Lost the event stream" in m]) == 1
+    assert not [m for m in messages if "is back after" in m]
 
 
-async def test_stalled_stream_is_detected(
+async def test_stalled_stream_is_detected_while_pings_go_on(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
-    """No frame (and no pong) for the silence timeout: reconnect, re-seed."""
+    """Pings and pongs flow but no data: after 4 system cadences, reconnect, re-seed."""
     coordinator = running
     agent.sim.faults.stall = True
-    await move_time(hass, freezer, coordinator.silence_timeout + 1)
-    await wait_until(hass, lambda: coordinator.stats.disconnects == 1)
+    seeds = coordinator.stats.rest_refreshes
+    for _ in range(2):  # 60 s: pings, pongs, no data
+        agent.sim.advance(30)  # the agent pings; our heartbeat draws pongs
+        await move_time(hass, freezer, 30)
+        await settle(hass)
+    assert coordinator.stats.stalls == 0
+    agent.sim.advance(30)
+    await move_time(hass, freezer, 30)
+    await wait_until(hass, lambda: coordinator.stats.stalls == 1)
+    assert coordinator.freshness.stall_limit == 4 * 15 + 15
+    # REST answers: the stream is reopened at once and everything re-read.
+    await wait_until(hass, lambda: coordinator.stats.connects == 2)
     await settle(hass)
-    assert mode(hass) == "polling"
+    assert coordinator.stats.rest_refreshes > seeds
     agent.sim.faults.stall = False
-    await change_during_outage(agent)
-    await reconnect(hass, freezer, coordinator)
+    agent.sim.set_container_state("plex", "exited")
+    agent.sim.advance(30)
+    await wait_until(hass, lambda: plex(hass) == "off")
     assert mode(hass) == "push"
+    assert_matches_simulator(hass, agent.sim)
+
+
+async def test_silent_topic_is_read_over_rest(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """One collector stuck (its frames stop): re-read after 4 cadences, stream kept."""
+    coordinator = running
+    agent.sim.faults.muted.add("container_list_update")
+    agent.sim.set_container_state("plex", "exited")
+    before = agent.rest_requests().count("/api/v1/docker")
+    for _ in range(7):  # 105 s: under 4 container cadences and a grace (135 s)
+        agent.sim.advance(15)
+        await move_time(hass, freezer, 15)
+        await settle(hass)
+    assert plex(hass) == "on"
+    assert agent.rest_requests().count("/api/v1/docker") == before
+    for _ in range(3):
+        agent.sim.advance(15)
+        await move_time(hass, freezer, 15)
+        await settle(hass)
     assert plex(hass) == "off"
+    assert agent.rest_requests().count("/api/v1/docker") == before + 1
+    assert coordinator.stats.disconnects == 0
+    topics = coordinator.freshness.as_dict()["topics"]
+    assert topics["container_list_update"]["via"] == "rest"
+    assert topics["system_update"]["via"] == "push"
+    assert topics["system_update"]["cadence_seconds"] == 15
+
+
+async def test_low_power_cadence_is_learned(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """An agent in low-power mode (every interval ×4) is not taken for a stalled one."""
+    coordinator = running
+    for name, collector in agent.sim.collectors.items():
+        if collector.interval > 0:
+            agent.sim.set_collector_interval(name, collector.interval * 4)
+    for _ in range(12):  # 12 minutes
+        agent.sim.advance(60)
+        await move_time(hass, freezer, 60)
+        await settle(hass)
+    assert coordinator.freshness.stall_limit == 4 * 60 + 15
+    assert coordinator.stats.stalls == 0
+    assert coordinator.stats.disconnects == 0
     assert_matches_simulator(hass, agent.sim)
 
 
@@ -184,13 +314,38 @@ async def test_garbage_is_counted_and_survived(
     assert len(warnings) <= 1
 
 
-async def test_oversized_frame_reconnects(
+async def test_huge_notification_archive_keeps_the_stream(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
-    """A frame over the size limit breaks the stream; it comes back."""
+    """15,000 archived notifications (a 4.1 MB frame, past aiohttp's 4 MiB) are taken."""
     coordinator = running
+    agent.sim.faults.flood_archive(15_000)
+    agent.sim.add_notification("Disk 3 is hot", importance="warning")
+    await wait_until(
+        hass, lambda: coordinator.stats.by_topic["notifications_update"] >= 1
+    )
+    await settle(hass)
+    assert coordinator.stats.disconnects == 0
+    notes = coordinator.data.notifications
+    assert notes is not None and len(notes.notifications) > 15_000
+    assert mode(hass) == "push"
+
+
+async def test_frame_over_the_limit_reconnects(
+    hass: HomeAssistant,
+    agent: Agent,
+    running: Any,
+    freezer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A frame over the client's limit breaks the stream; it comes back."""
+    coordinator = running
+    monkeypatch.setattr(client_module, "MAX_FRAME_BYTES", 1024 * 1024)
+    agent.sim.faults.drop_websockets()
+    await wait_until(hass, lambda: coordinator.stats.connects == 2)
+    await settle(hass)
     agent.sim.faults.send_garbage("oversized")
-    await wait_until(hass, lambda: coordinator.stats.disconnects == 1)
+    await wait_until(hass, lambda: coordinator.stats.disconnects == 2)
     await reconnect(hass, freezer, coordinator)
     assert mode(hass) == "push"
     assert_matches_simulator(hass, agent.sim)
@@ -284,6 +439,7 @@ async def test_server_errors_are_counted_and_logged_once(
     for _ in range(3):
         await move_time(hass, freezer, 30)
         await settle(hass)
-    assert coordinator.stats.rest_errors["UnraidServerError"] >= 4 * 18
+    # The system topic is read first; with it failing, nothing else is asked.
+    assert coordinator.stats.rest_errors["UnraidServerError"] >= 4
     assert len([r for r in caplog.records if "Error fetching" in r.getMessage()]) == 1
     assert mode(hass) == "offline"

@@ -15,7 +15,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.unraid_management_agent.const import (
     CONF_POLL_INTERVAL,
-    CONF_SILENCE_TIMEOUT,
     CONF_TOKEN,
     CONF_USE_SSL,
     CONF_VERIFY_SSL,
@@ -244,21 +243,21 @@ async def test_options_stored_as_ints_and_used(
     result = await _submit(
         hass,
         result["flow_id"],
-        {CONF_POLL_INTERVAL: 45.0, CONF_SILENCE_TIMEOUT: 90.0},
+        {CONF_POLL_INTERVAL: 45.0},
         "options",
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert server_entry.options == {CONF_POLL_INTERVAL: 45, CONF_SILENCE_TIMEOUT: 90}
+    assert server_entry.options == {CONF_POLL_INTERVAL: 45}
     assert all(type(value) is int for value in server_entry.options.values())
     await settle(hass)
     assert server_entry.state is ConfigEntryState.LOADED
     coordinator = server_entry.runtime_data
     assert coordinator is not first
     assert coordinator.poll_interval == timedelta(seconds=45)
-    assert coordinator.silence_timeout == 90
 
     # The form shows the stored values next time.
     result = await hass.config_entries.options.async_init(server_entry.entry_id)
     defaults = {str(key): key.default() for key in result["data_schema"].schema}
-    assert defaults == {CONF_POLL_INTERVAL: 45, CONF_SILENCE_TIMEOUT: 90}
+    # Stall detection is automatic: there is no silence option any more.
+    assert defaults == {CONF_POLL_INTERVAL: 45}
     hass.config_entries.options.async_abort(result["flow_id"])

@@ -89,10 +89,18 @@ async def test_diagnostics(
 
     assert dump == snapshot(
         matcher=path_type(
-            {"entry.data.port": (int,), "connection.rest_requests": (int,)}
+            {
+                r"entry\.data\.port": (int,),
+                r"connection\.rest_requests": (int,),
+                r"freshness\.topics\.\w+\.last_data": (str,),
+            },
+            regex=True,
         )
     )
     assert dump["connection"]["mode"] == "push"
+    topics = dump["freshness"]["topics"]
+    assert {topic["via"] for topic in topics.values()} == {"rest"}  # the seed
+    assert topics["system_update"]["cadence_seconds"] == 15
     assert dump["entry"]["options"] == {"poll_interval": 60}
     assert dump["data"]["objects"]["system_update"]["cpu_model"]
 

@@ -25,6 +25,7 @@ from .exceptions import (
     UnraidRateLimitedError,
     UnraidRequestError,
     UnraidServerError,
+    UnraidStreamRefusedError,
     UnraidTimeoutError,
     UnraidValidationError,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "UnraidRateLimitedError",
     "UnraidRequestError",
     "UnraidServerError",
+    "UnraidStreamRefusedError",
     "UnraidTimeoutError",
     "UnraidValidationError",
     "UnraidWebSocket",

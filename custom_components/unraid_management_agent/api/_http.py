@@ -29,6 +29,11 @@ from .models import ActionResponse
 
 DEFAULT_PORT: Final = 8043
 API_PREFIX: Final = "/api/v1"
+#: The longest pause a ``Retry-After`` may impose. The agent's own 429 has
+#: none; a proxy's hour-long one must not hold every read (and the stream).
+MAX_RETRY_AFTER: Final = 60.0
+#: The keys an ``{"error": …}`` body may have besides ``error``.
+_ERROR_KEYS: Final = frozenset({"error", "message", "success"})
 
 
 def _loads(body: bytes) -> Any:
@@ -64,21 +69,31 @@ def error_message(body: bytes) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Parse a Retry-After header (seconds or an HTTP date)."""
+    """Parse a Retry-After header (seconds or an HTTP date), capped."""
     if not value:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        pass
-    else:
-        # "inf" or "nan" would hold every later request forever
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return None
+    # "inf" or "nan" would hold every later request forever
+    if not math.isfinite(seconds):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+def is_error_body(data: object) -> bool:
+    """Tell whether ``data`` is the agent's ``{"error": "…"}`` shape (any status).
+
+    (``success: false`` bodies are refused for every request already.)
+    """
+    if not isinstance(data, Mapping):
+        return False
+    error = data.get("error")
+    return isinstance(error, str) and bool(error) and set(data) <= _ERROR_KEYS
 
 
 def _raise_for_status(status: int, body: bytes, headers: Mapping[str, str]) -> None:
@@ -191,7 +206,17 @@ class HttpCore:
         return data
 
     async def _get(self, path: str) -> Any:
-        return await self.request("GET", path)
+        """Read a resource; an empty body or an error body is a failed read.
+
+        A marshal failure on the agent (a NaN) gives 200 with an empty body;
+        read as "nothing", it would make every disk or container vanish.
+        """
+        data = await self.request("GET", path)
+        if data is None:
+            raise UnraidInvalidResponseError(f"GET {path}: empty body")
+        if is_error_body(data):
+            raise UnraidApiError(200, error_message(orjson.dumps(data)))
+        return data
 
     async def _action(
         self,

@@ -18,6 +18,7 @@ from .exceptions import (
     UnraidError,
     UnraidInvalidResponseError,
     UnraidRateLimitedError,
+    UnraidStreamRefusedError,
     UnraidTimeoutError,
 )
 from .models import (
@@ -54,6 +55,11 @@ from .topics import Topic
 from .websocket import UnraidWebSocket
 
 _LOGGER = logging.getLogger(__name__)
+
+#: The agent caps no frame: ``notifications_update`` carries every unread
+#: and archived notification (about 350 bytes each). aiohttp's default of
+#: 4 MiB is passed at about 12,000 of them; this allows about 190,000.
+MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
 
 #: The REST endpoint that serves each topic's current state.
 TOPIC_ENDPOINTS: Final[dict[Topic, str]] = {
@@ -252,15 +258,14 @@ class UnraidClient(AgentControls):
                     ssl=self._ssl,
                     timeout=aiohttp.ClientWSTimeout(ws_close=5.0),
                     autoping=True,
+                    max_msg_size=MAX_FRAME_BYTES,
                 )
         except aiohttp.WSServerHandshakeError as err:
             if err.status == 401:
                 raise UnraidAuthenticationError(401, "Unauthorized") from err
             if err.status == 429:
                 raise UnraidRateLimitedError(429, "Too Many Requests", None) from err
-            raise UnraidConnectionError(
-                f"WebSocket handshake failed: {err.status}"
-            ) from err
+            raise UnraidStreamRefusedError(err.status) from err
         except TimeoutError as err:
             raise UnraidTimeoutError("WebSocket handshake timed out") from err
         except (aiohttp.ClientError, OSError) as err:

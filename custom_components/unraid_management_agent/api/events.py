@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 import logging
 from typing import Any
@@ -162,6 +163,19 @@ class AgentEvent:
     name: str
     payload: Any = None
     size: int = 0
+    sent_at: datetime | None = None
+    """The envelope's ``timestamp``: when the agent published the frame."""
+
+
+def _sent_at(value: object) -> datetime | None:
+    """Parse the envelope's timestamp; anything unusable gives None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None and parsed.year > 1 else None
 
 
 def build_event(envelope: object, size: int = 0) -> AgentEvent:
@@ -175,5 +189,10 @@ def build_event(envelope: object, size: int = 0) -> AgentEvent:
     if result.topic is not None and (parser := PARSERS.get(result.topic)) is not None:
         payload = parser(data)
     return AgentEvent(
-        result.kind, result.topic, name if isinstance(name, str) else "", payload, size
+        result.kind,
+        result.topic,
+        name if isinstance(name, str) else "",
+        payload,
+        size,
+        _sent_at(envelope.get("timestamp")),
     )

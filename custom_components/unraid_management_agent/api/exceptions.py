@@ -69,3 +69,16 @@ class UnraidValidationError(UnraidError, ValueError):
 
 class UnraidConnectionClosedError(UnraidConnectionError):
     """The agent closed the WebSocket (restart, eviction, network loss)."""
+
+
+class UnraidStreamRefusedError(UnraidConnectionError):
+    """Something answered the WebSocket upgrade with an HTTP error status.
+
+    The agent (or a proxy in front of it) is up: unlike a refused or timed
+    out connection, retrying at once will not help.
+    """
+
+    def __init__(self, status: int) -> None:
+        """Record the status of the refused upgrade."""
+        super().__init__(f"WebSocket handshake failed: {status}")
+        self.status = status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 import json
 from typing import Self
@@ -65,15 +66,23 @@ class UnraidWebSocket:
             ) from err
 
     async def receive(self, idle_limit: float | None = None) -> AgentEvent:
-        """Wait for the next frame; raise when the stream ends or stays silent.
+        """Wait for the next data frame; raise when the stream ends or stays silent.
 
-        ``idle_limit`` is how many seconds of silence count as a stalled stream.
+        ``idle_limit`` is how many seconds without a data frame count as a
+        stalled stream. Pings and pongs do not count: the agent keeps
+        pinging while a stopped collector or hub sends nothing at all.
         """
+        try:
+            async with asyncio.timeout(idle_limit):
+                return await self._next_data_frame()
+        except TimeoutError as err:
+            raise UnraidTimeoutError(
+                f"no data frame for {idle_limit:g} seconds"
+            ) from err
+
+    async def _next_data_frame(self) -> AgentEvent:
         while True:
-            try:
-                msg = await self._ws.receive(idle_limit)
-            except TimeoutError as err:
-                raise UnraidTimeoutError(f"no frame for {idle_limit} seconds") from err
+            msg = await self._ws.receive()
             if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 return decode_frame(msg.data)
             if msg.type in _CLOSING:
@@ -81,7 +90,10 @@ class UnraidWebSocket:
                     f"the agent closed the stream (code {self._ws.close_code})"
                 )
             if msg.type is aiohttp.WSMsgType.ERROR:
-                raise UnraidConnectionError(f"stream error: {self._ws.exception()}")
+                raise UnraidConnectionError(
+                    f"stream error: {self._ws.exception()!r}"
+                    f" (code {self._ws.close_code})"
+                )
             # PING/PONG are handled by aiohttp; anything else is skipped.
 
     def __aiter__(self) -> Self:

@@ -8,7 +8,10 @@ Every model is a frozen, keyword-only dataclass whose fields all default to
 * Go's zero time ``0001-01-01T00:00:00Z`` gives ``None``;
 * a value of the wrong type gives ``None`` and one debug line per model and
   field, never an exception, so one bad field never loses the rest;
-* unknown keys are ignored; integers of any size are kept exactly.
+* numbers the agent cannot produce count as a wrong type: non-finite floats
+  (``NaN``, ``Infinity``, ``1e309``) and anything outside Go's 64-bit range,
+  so no derived value (a duration, a rate, a time) can overflow later;
+* unknown keys are ignored; integers within that range are kept exactly.
 
 The conversion plan for a class is built once from its type hints.
 """
@@ -30,6 +33,11 @@ _ZERO_TIME_PREFIX = "0001-01-01"
 type Converter = Callable[[object], object]
 
 _reported: set[tuple[str, str]] = set()
+
+#: Go's numbers are at most 64 bits wide: ``int64`` from -2**63, ``uint64``
+#: below 2**64. Anything beyond cannot come from the agent.
+INT_MIN = -(2**63)
+INT_LIMIT = 2**64
 
 
 class _WrongTypeError(Exception):
@@ -60,12 +68,19 @@ def _to_str(value: object) -> str:
     raise _WrongTypeError
 
 
+def _in_range(value: float) -> bool:
+    """Finite and within Go's 64-bit range (NaN compares False everywhere)."""
+    return INT_MIN <= value < INT_LIMIT
+
+
 def _to_int(value: object) -> int:
     if isinstance(value, bool):
         raise _WrongTypeError
     if isinstance(value, int):
+        if not _in_range(value):
+            raise _WrongTypeError
         return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and _in_range(value) and value.is_integer():
         return int(value)
     raise _WrongTypeError
 
@@ -74,14 +89,13 @@ def _to_float(value: object) -> float:
     if isinstance(value, bool):
         raise _WrongTypeError
     if isinstance(value, float):
-        if value != value:  # NaN  # noqa: PLR0124
+        if not _in_range(value):  # NaN, ±Infinity, beyond 64 bits
             raise _WrongTypeError
         return value
     if isinstance(value, int):
-        try:
-            return float(value)
-        except OverflowError as err:  # beyond 1.8e308: valid JSON, no float
-            raise _WrongTypeError from err
+        if not _in_range(value):
+            raise _WrongTypeError
+        return float(value)
     raise _WrongTypeError
 
 

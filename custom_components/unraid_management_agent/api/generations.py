@@ -1,0 +1,162 @@
+"""What each agent generation pushes and serves: facts read from its source, tag by tag.
+
+The integration reads these tables instead of comparing versions itself.
+Versions are the agent's ``agent_version`` (``2026.08.01``); agents before
+v2025.11.22 do not report one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import re
+from typing import Final
+
+from .topics import Topic
+
+type Version = tuple[int, int, int]
+
+_VERSION = re.compile(r"^v?(\d{4})\.(\d{1,2})\.(\d{1,2})")
+
+#: The collector (``/collectors/status`` name) that produces each topic.
+COLLECTOR_TOPICS: Final[dict[str, Topic]] = {
+    "system": Topic.SYSTEM,
+    "array": Topic.ARRAY,
+    "disk": Topic.DISKS,
+    "shares": Topic.SHARES,
+    "docker": Topic.CONTAINERS,
+    "vm": Topic.VMS,
+    "ups": Topic.UPS,
+    "gpu": Topic.GPU,
+    "network": Topic.NETWORK,
+    "hardware": Topic.HARDWARE,
+    "registration": Topic.REGISTRATION,
+    "notification": Topic.NOTIFICATIONS,
+    "unassigned": Topic.UNASSIGNED,
+    "zfs": Topic.ZFS_POOLS,
+    "docker_update": Topic.DOCKER_UPDATES,
+    "plugin_update": Topic.PLUGIN_UPDATES,
+    "os_update": Topic.OS_UPDATE,
+    "mover": Topic.MOVER,
+}
+
+#: The agent's default collection interval of each topic, in seconds (the
+#: plugin's defaults; low-power mode multiplies them by 4). ZFS is off by
+#: default and collects every 30 s once enabled.
+DEFAULT_INTERVALS: Final[dict[Topic, float]] = {
+    Topic.SYSTEM: 15,
+    Topic.ARRAY: 60,
+    Topic.DISKS: 300,
+    Topic.SHARES: 60,
+    Topic.CONTAINERS: 30,
+    Topic.VMS: 60,
+    Topic.UPS: 60,
+    Topic.GPU: 60,
+    Topic.NETWORK: 60,
+    Topic.HARDWARE: 600,
+    Topic.REGISTRATION: 600,
+    Topic.NOTIFICATIONS: 30,
+    Topic.UNASSIGNED: 60,
+    Topic.ZFS_POOLS: 30,
+    Topic.DOCKER_UPDATES: 21600,
+    Topic.PLUGIN_UPDATES: 3600,
+    Topic.OS_UPDATE: 86400,
+    Topic.MOVER: 30,
+}
+
+_CORE: Final = frozenset(
+    {
+        Topic.SYSTEM,
+        Topic.ARRAY,
+        Topic.DISKS,
+        Topic.SHARES,
+        Topic.CONTAINERS,
+        Topic.VMS,
+        Topic.UPS,
+        Topic.GPU,
+        Topic.NETWORK,
+    }
+)
+_WITH_HARDWARE: Final = _CORE | {Topic.HARDWARE}
+_WITH_NUT: Final = _WITH_HARDWARE | {Topic.NUT, Topic.COLLECTOR_STATE}
+_NAMED: Final = _WITH_NUT | {
+    Topic.REGISTRATION,
+    Topic.NOTIFICATIONS,
+    Topic.UNASSIGNED,
+    Topic.ZFS_POOLS,
+    Topic.ZFS_DATASETS,
+    Topic.ZFS_SNAPSHOTS,
+    Topic.ZFS_ARC,
+}
+_ALL: Final = _NAMED | {
+    Topic.DOCKER_UPDATES,
+    Topic.PLUGIN_UPDATES,
+    Topic.OS_UPDATE,
+    Topic.MOVER,
+    Topic.SOURCE_STATUS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One span of agent releases that behave alike."""
+
+    since: Version
+    """The first release of the span."""
+    label: str
+    pushed: frozenset[Topic]
+    """Topics the agent broadcasts on the event stream."""
+    named_events: bool
+    """Frames name their topic; older agents send ``"update"`` for all."""
+    live_endpoints: frozenset[Topic] = frozenset()
+    """Topics whose REST read runs a slow live check: never read them."""
+
+
+#: Oldest first. Evidence: the agent's ``broadcastEvents`` topic list and
+#: ``event_bindings.go`` at each tag (see ``shared/reference/agent-versions.md``).
+GENERATIONS: Final[tuple[Generation, ...]] = (
+    Generation((2025, 11, 0), "2025.11.0–2025.11.11", _CORE, named_events=False),
+    Generation(
+        (2025, 11, 12), "2025.11.12–2025.12", _WITH_HARDWARE, named_events=False
+    ),
+    Generation((2026, 1, 0), "2026.01–2026.02", _WITH_NUT, named_events=False),
+    Generation(
+        (2026, 3, 0),
+        "2026.03.00–2026.06.00",
+        _NAMED,
+        named_events=True,
+        live_endpoints=frozenset({Topic.DOCKER_UPDATES, Topic.PLUGIN_UPDATES}),
+    ),
+    Generation((2026, 6, 1), "2026.06.01 and later", _ALL, named_events=True),
+)
+NEWEST: Final = GENERATIONS[-1]
+#: Agents before v2025.11.22 send no ``agent_version``.
+UNVERSIONED: Final = GENERATIONS[0]
+
+
+def parse_version(text: str | None) -> Version | None:
+    """Read ``2026.08.01`` (or ``v2025.11.0``) as numbers; None when it is not one."""
+    if not text:
+        return None
+    match = _VERSION.match(text.strip())
+    if match is None:
+        return None
+    year, month, patch = (int(part) for part in match.groups())
+    return (year, month, patch)
+
+
+def generation_for(agent_version: str | None) -> Generation:
+    """Return the generation of an agent reporting ``agent_version``.
+
+    No version at all means an agent older than v2025.11.22; a version in
+    another format (a development build) is taken for the newest.
+    """
+    if not agent_version:
+        return UNVERSIONED
+    version = parse_version(agent_version)
+    if version is None:
+        return NEWEST
+    found = GENERATIONS[0]
+    for generation in GENERATIONS:
+        if version >= generation.since:
+            found = generation
+    return found
