@@ -165,15 +165,18 @@ class Faults:
 
         ``fields`` maps a field name to its literal text, e.g.
         ``cpu_usage_percent="Infinity"`` or ``uptime_seconds="1e308"``; the other
-        fields are the topic's current cache, so the frame classifies normally.
+        fields are the topic's current cache (for a list topic, the first item
+        gets the fields), so the frame classifies normally.
         """
         sim = self._sim
         cache = sim.caches.get(topic)
-        data = dict(cache) if isinstance(cache, dict) else {}
         marker = {name: f"@@{name}@@" for name in fields}
-        text = json.dumps(
-            {"event": topic, "timestamp": go_time(sim.now), "data": data | marker}
-        )
+        data: object
+        if isinstance(cache, list) and cache:  # a list topic: its first item
+            data = [cache[0] | marker, *cache[1:]]
+        else:
+            data = (dict(cache) if isinstance(cache, dict) else {}) | marker
+        text = json.dumps({"event": topic, "timestamp": go_time(sim.now), "data": data})
         for name, literal in fields.items():
             text = text.replace(f'"@@{name}@@"', literal)
         sim.hub.send_raw(OP_TEXT, text.encode())
