@@ -14,7 +14,6 @@ from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass, field
 import json
-import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
@@ -28,8 +27,10 @@ BUFFER_SIZE = 256
 MAX_INBOUND = 64 * 1024
 PING_INTERVAL = 30.0
 READ_DEADLINE = 60.0
-#: wall-clock grace a client gets to answer a ping before it can be dropped
-PONG_GRACE = 0.05
+#: event-loop turns a client gets to answer a ping before it can be dropped:
+#: a loopback round trip takes a few; counting turns, not wall time, keeps
+#: a busy machine from dropping a client that had no chance to answer
+PONG_GRACE_TURNS = 20
 #: transport write-buffer size above which a connection counts as congested
 CONGESTED = 64 * 1024
 
@@ -63,8 +64,8 @@ class WSClient:
     closed: bool = False
     deadline_base: float = 0.0
     next_ping: float = 0.0
-    #: (advance call number, wall time) of the oldest unanswered ping
-    unanswered: tuple[int, float] | None = None
+    #: (advance call number, loop turn) of the oldest unanswered ping
+    unanswered: tuple[int, int] | None = None
 
     def wants(self, event: str) -> bool:
         """Tell whether the client's subscription filter lets ``event`` through."""
@@ -79,6 +80,9 @@ class Hub:
         self._sim = sim
         self.clients: list[WSClient] = []
         self.advance_calls = 0
+        #: event-loop turns counted while a ping is unanswered
+        self.turns = 0
+        self._counting = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ sending
@@ -171,16 +175,40 @@ class Hub:
         for client in list(self.clients):
             expired = now >= client.deadline_base + READ_DEADLINE / 1
             if expired and client.unanswered is not None:
-                call, wall = client.unanswered
-                if call < self.advance_calls and time.monotonic() - wall >= PONG_GRACE:
+                call, turn = client.unanswered
+                if call < self.advance_calls and self.turns - turn >= PONG_GRACE_TURNS:
                     self._close(client, graceful=False)
                     continue
             if now >= client.next_ping:
                 client.transport.write(ws_frame(OP_PING))
                 if client.unanswered is None:
-                    client.unanswered = (self.advance_calls, time.monotonic())
+                    client.unanswered = (self.advance_calls, self.turns)
+                    self._count_turns()
                 while client.next_ping <= now:
                     client.next_ping += PING_INTERVAL
+
+    def _count_turns(self) -> None:
+        """Count event-loop turns while some ping is unanswered (up to the grace)."""
+        if self._counting:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # advance() outside a loop: nobody can answer anyway
+            return
+        self._counting = True
+
+        def turn() -> None:
+            self.turns += 1
+            if any(
+                client.unanswered is not None
+                and self.turns - client.unanswered[1] < PONG_GRACE_TURNS
+                for client in self.clients
+            ):
+                loop.call_soon(turn)
+            else:
+                self._counting = False
+
+        loop.call_soon(turn)
 
     # ------------------------------------------------------------------ serving
     async def serve(self, request: web.Request) -> web.StreamResponse:
