@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+import dataclasses
 from datetime import datetime, timedelta
 from enum import StrEnum
 import logging
@@ -28,7 +29,7 @@ from .api import (
     UnraidWebSocket,
 )
 from .api.generations import COLLECTOR_TOPICS
-from .api.models import SystemInfo
+from .api.models import NotificationList, SystemInfo
 from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
 from .data import LIST_KEYS, USED_TOPICS, Channel, Extra, Local, UnraidData, index_items
 from .devices import device_item, item_present
@@ -42,6 +43,10 @@ type UnraidConfigEntry = ConfigEntry[UnraidCoordinator]
 #: Topics the stream is asked for; ``update`` keeps collector state changes,
 #: which every agent sends under that name.
 SUBSCRIPTION: tuple[str, ...] = (*USED_TOPICS, Topic.SOURCE_STATUS, "update")
+#: A notifications frame this large carries a big archive (every unread and
+#: archived notification, every 30 s): stop taking the topic by push and
+#: read the counts and the unread ones over REST instead.
+LARGE_NOTIFICATIONS_FRAME = 1024 * 1024
 
 EXTRAS_REFRESH = timedelta(hours=6)
 BOOT_TIME_TOLERANCE = timedelta(seconds=60)
@@ -196,6 +201,26 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
 
     # ----------------------------------------------------------- applying data
 
+    @property
+    def subscription(self) -> tuple[str, ...]:
+        """The topics to ask the stream for now."""
+        dropped = self.freshness.unsubscribed
+        return tuple(topic for topic in SUBSCRIPTION if topic not in dropped)
+
+    @callback
+    def notifications_too_large(self, size: int) -> bool:
+        """Take notifications over REST from now on; True the first time."""
+        if Topic.NOTIFICATIONS in self.freshness.unsubscribed:
+            return False
+        self.freshness.unsubscribe(Topic.NOTIFICATIONS)
+        LOGGER.info(
+            "%s sends %.1f MB of notifications (its archive) every 30 s; reading "
+            "the counts and unread ones over REST instead",
+            self.name,
+            size / 1e6,
+        )
+        return True
+
     @callback
     def apply(self, channel: Channel, payload: Any, *, notify: bool = True) -> bool:
         """Replace a channel's slot; notify its listeners when it changed.
@@ -205,6 +230,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         """
         if isinstance(channel, Topic) and channel in LIST_KEYS:
             return self._apply_list(channel, payload, notify=notify)
+        if channel is Topic.NOTIFICATIONS and payload is not None:
+            payload = _unread_only(payload)
         if self.data.objects.get(channel) == payload:
             self.stats.unchanged += 1
             return False
@@ -303,7 +330,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         """Open the event stream before the first seed, so nothing falls between."""
         try:
             self.prepared_socket = await self.client.connect_websocket(
-                subscribe=SUBSCRIPTION,
+                subscribe=self.subscription,
                 heartbeat=self.heartbeat,
             )
         except UnraidAuthenticationError as err:
@@ -426,6 +453,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
 
     async def _read(self, channel: Channel) -> Any:
         client = self.client
+        if channel in self.freshness.unsubscribed and channel is Topic.NOTIFICATIONS:
+            return await client.get_unread_notifications()
         if isinstance(channel, Topic):
             return await client.get_topic(channel)
         if channel is Extra.PARITY_SCHEDULE:
@@ -595,3 +624,13 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         if self.prepared_socket is not None:
             await self.prepared_socket.close()
             self.prepared_socket = None
+
+
+def _unread_only(notes: NotificationList) -> NotificationList:
+    """Keep the counts and the unread notifications; the archive is not used."""
+    items = notes.notifications
+    if not items or all(note.type != "archive" for note in items):
+        return notes
+    return dataclasses.replace(
+        notes, notifications=tuple(note for note in items if note.type != "archive")
+    )

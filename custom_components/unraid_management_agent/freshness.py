@@ -114,6 +114,8 @@ class Freshness:
         self.generation: Generation = NEWEST
         #: Topics seen on the stream although the generation does not list them.
         self.observed: set[Topic] = set()
+        #: Topics no longer asked of the stream (read over REST instead).
+        self.unsubscribed: set[Topic] = set()
 
     def set_agent_version(self, agent_version: str | None) -> None:
         """Follow the agent's version (its generation's facts)."""
@@ -127,8 +129,14 @@ class Freshness:
                 clock.interval = seconds
 
     def pushed(self, topic: Topic) -> bool:
-        """Tell whether this agent broadcasts ``topic``."""
+        """Tell whether this agent broadcasts ``topic`` (and it is asked for)."""
+        if topic in self.unsubscribed:
+            return False
         return topic in self.generation.pushed or topic in self.observed
+
+    def unsubscribe(self, topic: Topic) -> None:
+        """Stop expecting ``topic`` on the stream."""
+        self.unsubscribed.add(topic)
 
     def readable(self, topic: Topic) -> bool:
         """Tell whether ``topic`` may be read (no slow live check on this agent)."""
@@ -140,7 +148,7 @@ class Freshness:
         if clock is None:
             return
         clock.frame(now, sent_at)
-        if topic not in self.generation.pushed:
+        if topic not in self.generation.pushed and topic not in self.unsubscribed:
             self.observed.add(topic)
 
     def rest(self, topic: Topic, now: datetime) -> None:

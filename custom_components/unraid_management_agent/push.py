@@ -33,7 +33,7 @@ from .const import (
     FAST_RETRY_MAX,
     FAST_RETRY_WINDOW,
 )
-from .coordinator import LOGGER, SUBSCRIPTION, UnraidCoordinator
+from .coordinator import LARGE_NOTIFICATIONS_FRAME, LOGGER, UnraidCoordinator
 from .data import USED_TOPICS, Local
 
 
@@ -151,7 +151,7 @@ class PushListener:
         coordinator = self._coordinator
         try:
             socket = await coordinator.client.connect_websocket(
-                subscribe=SUBSCRIPTION, heartbeat=coordinator.heartbeat
+                subscribe=coordinator.subscription, heartbeat=coordinator.heartbeat
             )
         except UnraidAuthenticationError:
             LOGGER.warning(
@@ -190,6 +190,12 @@ class PushListener:
                     coordinator.stats.stalls += 1
                     return f"no data for {limit:g} s although the stream is open"
                 self._apply(event)
+                if (
+                    event.topic is Topic.NOTIFICATIONS
+                    and event.size > LARGE_NOTIFICATIONS_FRAME
+                    and coordinator.notifications_too_large(event.size)
+                ):
+                    await socket.subscribe(coordinator.subscription)
                 self._check_outage_over()
         except UnraidError as err:
             return str(err)

@@ -314,20 +314,41 @@ async def test_garbage_is_counted_and_survived(
     assert len(warnings) <= 1
 
 
-async def test_huge_notification_archive_keeps_the_stream(
-    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+@pytest.mark.parametrize("archived", [15_000])
+async def test_huge_notification_archive(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any, archived: int
 ) -> None:
-    """15,000 archived notifications (a 4.1 MB frame, past aiohttp's 4 MiB) are taken."""
+    """A huge archive (a frame past 4 MiB): taken once, then read over REST, small."""
     coordinator = running
-    agent.sim.faults.flood_archive(15_000)
-    agent.sim.add_notification("Disk 3 is hot", importance="warning")
+    sim = agent.sim
+    sim.limiter = RateLimiter(1e9, 10**9)
+    sim.faults.flood_archive(archived)
+    sim.add_notification("Disk 3 is hot", importance="warning")
     await wait_until(
         hass, lambda: coordinator.stats.by_topic["notifications_update"] >= 1
     )
     await settle(hass)
     assert coordinator.stats.disconnects == 0
     notes = coordinator.data.notifications
-    assert notes is not None and len(notes.notifications) > 15_000
+    assert notes is not None
+    assert [n.title for n in notes.notifications if n.title == "Disk 3 is hot"]
+    assert all(n.type != "archive" for n in notes.notifications)  # bounded
+    assert "notifications_update" not in sim.hub.clients[0].topics
+
+    # From now on: counts and unread ones over REST every minute, no big frames.
+    events = entity_id(hass, "event", f"{SERVER}_notification")
+    mark = len(agent.rest_requests())
+    sim.add_notification("Array started", importance="normal")
+    for _ in range(5):
+        sim.advance(15)
+        await move_time(hass, freezer, 15)
+        await settle(hass)
+    assert coordinator.stats.by_topic["notifications_update"] == 1
+    state = hass.states.get(events)
+    assert state.attributes["title"] == "Array started"
+    later = agent.rest_requests()[mark:]
+    assert "/api/v1/notifications/unread" in later
+    assert "/api/v1/notifications" not in later
     assert mode(hass) == "push"
 
 

@@ -32,6 +32,7 @@ from .models import (
     HardwareInfo,
     MoverStatus,
     NetworkInfo,
+    Notification,
     NotificationList,
     NotificationOverview,
     NUTResponse,
@@ -168,6 +169,19 @@ class UnraidClient(AgentControls):
                 "/notifications/overview: expected an object"
             )
         return parsed
+
+    async def get_unread_notifications(self) -> NotificationList:
+        """Read the counts and the unread notifications only (two small requests).
+
+        ``GET /notifications`` and its topic carry the whole archive too,
+        which can run to many megabytes.
+        """
+        overview = await self.get_notification_overview()
+        unread = await self._get("/notifications/unread")
+        items = unread.get("notifications") if isinstance(unread, Mapping) else None
+        return NotificationList(
+            overview=overview, notifications=Notification.parse_list(items)
+        )
 
     async def get_unassigned(self) -> UnassignedDeviceList:
         """``GET /unassigned``."""
