@@ -3,7 +3,10 @@
 Prints, per topic: the time to decode and apply one frame in the
 coordinator (entities included) against ``orjson.loads`` of the same frame
 (the floor), and the state writes caused by a frame with unchanged data
-and by a frame with one changed value; then the setup time.
+and by a frame with one changed value; then the setup time; then, for one
+frame that brings 500 new containers, how long until all their entities are
+there and the longest the event loop was blocked meanwhile (one callback or
+task step; Home Assistant stalls while it runs).
 
 Run: ``.venv/bin/python scripts/bench.py`` (no network beyond loopback).
 """
@@ -11,7 +14,8 @@ Run: ``.venv/bin/python scripts/bench.py`` (no network beyond loopback).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 import copy
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +40,7 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
 
 from custom_components.unraid_management_agent.api import (  # noqa: E402
     RequestLimiter,
+    Topic,
     decode_frame,
 )
 from custom_components.unraid_management_agent.const import DOMAIN  # noqa: E402
@@ -44,6 +49,8 @@ from uma_simulator import Simulator, create_app  # noqa: E402
 
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 REPEAT = 200
+BATCH = 500
+SLOW = 0.1
 
 
 def _mutate(topic: str, data: Any) -> Any:
@@ -80,6 +87,63 @@ def _frame(topic: str, data: Any) -> bytes:
     return orjson.dumps(
         {"event": topic, "timestamp": "2026-11-20T18:00:00+10:00", "data": data}
     )
+
+
+class LoopBlocks:
+    """The durations of the event loop's callbacks (each blocks the loop)."""
+
+    def __init__(self) -> None:
+        """Start with nothing measured."""
+        self.durations: list[float] = []
+
+    @contextmanager
+    def measure(self) -> Iterator[None]:
+        """Time every callback and task step the loop runs meanwhile."""
+        # Every callback and task step goes through Handle._run (asyncio's
+        # debug mode would time them too, but slows everything down).
+        original = asyncio.events.Handle._run  # noqa: SLF001
+        durations = self.durations
+
+        def timed(handle: asyncio.Handle) -> None:
+            start = time.perf_counter()
+            try:
+                original(handle)
+            finally:
+                durations.append(time.perf_counter() - start)
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign]  # noqa: SLF001
+        try:
+            yield
+        finally:
+            asyncio.events.Handle._run = original  # type: ignore[method-assign]  # noqa: SLF001
+
+
+async def _add_batch(hass: Any, sim: Simulator, coordinator: Any) -> tuple[Any, ...]:
+    """Publish one frame with ``BATCH`` new containers; time adding their entities."""
+    before = len(hass.states.async_all())
+    known = len(coordinator.data.containers)
+    for index in range(BATCH):
+        sim.add_container(f"batch-{index:03d}", f"example/batch{index}:1.0")
+    arrived = asyncio.Event()
+
+    def check() -> None:
+        if len(coordinator.data.containers) == known + BATCH:
+            arrived.set()
+
+    remove = coordinator.async_add_channel_listener(Topic.CONTAINERS, check)
+    blocks = LoopBlocks()
+    # Published (encoded and written) first: the simulator's work is not ours.
+    sim.publish("container_list_update")
+    with blocks.measure():
+        start = time.perf_counter()
+        await arrived.wait()
+        await hass.async_block_till_done()
+        seconds = time.perf_counter() - start
+    remove()
+    added = len(hass.states.async_all()) - before
+    durations = blocks.durations
+    slow = sum(1 for took in durations if took > SLOW)
+    return added, seconds, max(durations), len(durations), slow
 
 
 def _per_call(fn: Callable[[], object], repeat: int = REPEAT) -> float:
@@ -163,6 +227,7 @@ async def _run(sim: Simulator, port: int) -> None:
                     listener.handle_event(decode_frame(alternate))
                 one_change = f"{(stats.state_writes - before) / len(frames):.1f}"
             rows.append((topic, len(frame), floor, ours, unchanged_writes, one_change))
+        added, seconds, longest, steps, slow = await _add_batch(hass, sim, coordinator)
 
         print(f"Simulator 'large': {entities} entities, setup {setup_seconds:.2f} s\n")
         print(
@@ -173,6 +238,13 @@ async def _run(sim: Simulator, port: int) -> None:
             print(
                 f"| {topic} | {size:,} | {floor:.0f} | {ours:.0f} | {ours / floor:.1f} | {unchanged:.1f} | {one} |"
             )
+        print(
+            f"\n| batch | entities added | seconds until all added | loop steps | longest loop block ms | steps over {SLOW * 1000:.0f} ms |"
+        )
+        print("|---|---:|---:|---:|---:|---:|")
+        print(
+            f"| {BATCH} new containers in one frame | {added:,} | {seconds:.2f} | {steps:,} | {longest * 1000:.0f} | {slow} |"
+        )
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+import hashlib
 import re
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 STALE_DEVICE_GRACE = timedelta(days=7)
 #: How often absences are looked for.
 STALE_CHECK_INTERVAL = timedelta(hours=1)
+
+#: Longest item key used as it is in unique ids and device identifiers.
+MAX_KEY_LENGTH = 64
+#: How much of a longer key its id keeps in front of the digest.
+_KEY_HEAD = 32
+#: Longest device name or entity name placeholder shown.
+MAX_NAME_LENGTH = 64
+#: Longest other device text (model, version, serial number).
+MAX_TEXT_LENGTH = 255
 
 
 class Kind(StrEnum):
@@ -63,6 +73,36 @@ def slot_label(name: str) -> str:
     return f"{word.capitalize()} {number}".strip()
 
 
+def item_id(key: str) -> str:
+    """Return the form of an item key used in unique ids and device identifiers.
+
+    Keys of up to ``MAX_KEY_LENGTH`` characters are used as they are, so the
+    ids of ordinary items never change. A longer key becomes its first
+    characters and a digest of all of it: short and stable, and never equal
+    to a key used as it is (it is one character longer than those).
+    """
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    digest = hashlib.blake2b(
+        key.encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
+    return f"{key[:_KEY_HEAD]}~{digest}"
+
+
+def clip(text: str, limit: int) -> str:
+    """Return ``text`` cut to ``limit`` characters, ending in an ellipsis when cut."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def display_name(name: str) -> str:
+    """Return a name (of a device, or in an entity's name) short enough to show."""
+    return clip(name, MAX_NAME_LENGTH)
+
+
+def _clip_text(text: str | None) -> str | None:
+    return None if text is None else clip(text, MAX_TEXT_LENGTH)
+
+
 def server_id(coordinator: UnraidCoordinator) -> str:
     """Return the stable id of the server (the config entry's unique id)."""
     entry = coordinator.config_entry
@@ -71,15 +111,15 @@ def server_id(coordinator: UnraidCoordinator) -> str:
 
 def child_identifier(coordinator: UnraidCoordinator, kind: Kind, key: str) -> str:
     """Return the device-registry identifier of a child device."""
-    return f"{server_id(coordinator)}_{kind}_{key}"
+    return f"{server_id(coordinator)}_{kind}_{item_id(key)}"
 
 
 def server_name(coordinator: UnraidCoordinator) -> str:
     """Return the server's host name, or the entry title before it is known."""
     system = coordinator.data.system
     if system is not None and system.hostname and not system.is_placeholder:
-        return system.hostname
-    return coordinator.config_entry.title
+        return display_name(system.hostname)
+    return display_name(coordinator.config_entry.title)
 
 
 def web_ui_url(coordinator: UnraidCoordinator) -> str:
@@ -107,8 +147,8 @@ def server_device_info(coordinator: UnraidCoordinator) -> DeviceInfo:
         name=server_name(coordinator),
         manufacturer=MANUFACTURER,
         model="Unraid",
-        sw_version=system.version if system is not None else None,
-        hw_version=hw_version,
+        sw_version=_clip_text(system.version) if system is not None else None,
+        hw_version=_clip_text(hw_version),
         configuration_url=web_ui_url(coordinator),
     )
 
@@ -127,11 +167,11 @@ def child_device_info(
     """Device info of a disk, container, VM, GPU or UPS on the server."""
     return DeviceInfo(
         identifiers={(DOMAIN, child_identifier(coordinator, kind, key))},
-        name=name,
-        model=model,
-        manufacturer=manufacturer,
-        sw_version=sw_version,
-        serial_number=serial_number,
+        name=display_name(name),
+        model=_clip_text(model),
+        manufacturer=_clip_text(manufacturer),
+        sw_version=_clip_text(sw_version),
+        serial_number=_clip_text(serial_number),
         via_device=(DOMAIN, server_id(coordinator)),
     )
 
@@ -152,19 +192,26 @@ def _parse_identifier(
 def device_item(
     coordinator: UnraidCoordinator, device: dr.DeviceEntry
 ) -> tuple[Kind, str] | None:
-    """Return the (kind, key) of a child device, None for the server itself."""
+    """Return the (kind, ``item_id``) of a child device, None for the server itself."""
     for domain, identifier in device.identifiers:
         if domain == DOMAIN and (item := _parse_identifier(coordinator, identifier)):
             return item
     return None
 
 
-def item_present(coordinator: UnraidCoordinator, kind: Kind, key: str) -> bool:
-    """Return True when the agent currently reports this disk, container, VM, GPU or UPS."""
+def item_present(coordinator: UnraidCoordinator, kind: Kind, ident: str) -> bool:
+    """Return True when the agent currently reports this disk, container, VM, GPU or UPS.
+
+    ``ident`` is the item's ``item_id``, as in its device identifier.
+    """
     if kind is Kind.UPS:
         ups = coordinator.data.ups
         return ups is not None and bool(ups.connected)
-    return key in coordinator.data.lists[kind.topic]
+    items = coordinator.data.lists[kind.topic]
+    if len(ident) <= MAX_KEY_LENGTH:
+        # A short key is its own id, and only long keys have long ids.
+        return ident in items
+    return any(item_id(key) == ident for key in items if len(key) > MAX_KEY_LENGTH)
 
 
 class StaleDeviceTracker:

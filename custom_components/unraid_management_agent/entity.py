@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import MAX_LENGTH_STATE_STATE
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
@@ -24,9 +27,26 @@ from .data import LIST_KEYS, Channel, UnraidData
 from .devices import (
     STALE_CHECK_INTERVAL,
     STALE_DEVICE_GRACE,
+    clip,
+    display_name,
+    item_id,
     server_device_info,
     server_id,
 )
+
+#: About how many entities one step of the event loop adds: a batch of new
+#: items gets its entities over several steps, so nothing else waits long.
+ADD_CHUNK = 40
+
+#: While the entry is in these states, its platforms take new entities.
+_ADDING_STATES = (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED)
+
+
+def clip_state[T](value: T) -> T:
+    """Cut a text to the length Home Assistant accepts for a state (others unchanged)."""
+    if isinstance(value, str):
+        return cast("T", clip(value, MAX_LENGTH_STATE_STATE))
+    return value
 
 
 class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
@@ -57,7 +77,7 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
         self._item_key = item_key
         parts = [server_id(coordinator)]
         if group is not None and item_key is not None:
-            parts += [group.prefix, item_key]
+            parts += [group.prefix, item_id(item_key)]
             item = group.items_fn(coordinator.data).get(item_key)
             self._attr_device_info = (
                 group.device_fn(coordinator, item_key, item)
@@ -66,7 +86,7 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
             )
             if group.label_fn is not None:
                 self._attr_translation_placeholders = {
-                    "name": group.label_fn(item_key, item)
+                    "name": display_name(group.label_fn(item_key, item))
                 }
             if group.enabled_fn is not None and not group.enabled_fn(item_key, item):
                 self._attr_entity_registry_enabled_default = False
@@ -295,7 +315,7 @@ def _track_group(
 def _key_parser(
     prefix: str, description_keys: list[str]
 ) -> Callable[[str], str | None]:
-    """Return a function reading the item key out of an entity's unique id."""
+    """Return a function reading the ``item_id`` out of an entity's unique id."""
     suffixes = sorted((f"_{key}" for key in description_keys), key=len, reverse=True)
 
     def parse(unique_id: str) -> str | None:
@@ -316,6 +336,12 @@ class ItemTracker:
     ``keys`` lists the current item keys; ``build`` makes the entities of one
     new key. Keys are forgotten when all their entities are removed (their
     device was deleted), so an item that comes back later gets entities again.
+
+    New keys are queued in the order they appear and get their entities
+    about ``ADD_CHUNK`` at a time, one chunk per step of the event loop: a
+    frame bringing hundreds of new containers must not hold Home Assistant
+    up for seconds. A queued key whose item is gone by its turn is dropped
+    (it is queued again if the item comes back).
     """
 
     def __init__(
@@ -338,6 +364,9 @@ class ItemTracker:
         self._domain = ""
         self._missing: dict[str, datetime] = {}
         self._scanned: tuple[datetime, frozenset[str]] | None = None
+        #: Keys waiting for their entities, oldest first.
+        self._queue: dict[str, None] = {}
+        self._adding: asyncio.Task[None] | None = None
 
     @callback
     def expire_after(
@@ -345,7 +374,8 @@ class ItemTracker:
     ) -> None:
         """Remove the entities of keys gone for ``grace`` (call during setup).
 
-        ``parse`` reads a key out of a unique id (None: not this tracker's).
+        ``parse`` reads an ``item_id`` out of a unique id (None: not this
+        tracker's).
         Registry entries left from earlier runs are included, and absence
         only counts while the channels are read successfully.
         """
@@ -377,11 +407,46 @@ class ItemTracker:
 
     @callback
     def _add_new(self) -> None:
-        new: list[UnraidEntity] = []
         keys = list(self._keys())
+        queue = self._queue
         for key in keys:
-            if key in self._live:
-                continue
+            if key not in self._live:
+                queue[key] = None
+        if queue and self._adding is None:
+            # Not in this step: it may already be applying a large frame,
+            # and other trackers may be following the same one.
+            entry = self._entry
+            self._adding = entry.async_create_task(
+                entry.runtime_data.hass,
+                self._add_queued(),
+                "unraid add entities",
+                eager_start=False,
+            )
+        if self._stale_after is not None:
+            self._expire(frozenset(keys), self._stale_after)
+
+    async def _add_queued(self) -> None:
+        """Add the queued keys' entities, one chunk per step of the event loop."""
+        try:
+            while self._queue:
+                if self._entry.state not in _ADDING_STATES:
+                    # Unloading: the platform takes no more entities.
+                    self._queue.clear()
+                    return
+                self._add_chunk()
+                await asyncio.sleep(0)
+        finally:
+            self._adding = None
+
+    @callback
+    def _add_chunk(self) -> None:
+        """Add the entities of the first queued keys, about ``ADD_CHUNK`` of them."""
+        new: list[UnraidEntity] = []
+        queue = self._queue
+        while queue and len(new) < ADD_CHUNK:
+            # Only keys without entities are queued, and each only once.
+            key = next(iter(queue))
+            del queue[key]
             entities = self._build(key)
             if not entities:
                 continue
@@ -391,8 +456,6 @@ class ItemTracker:
             new.extend(entities)
         if new:
             self._add(new)
-        if self._stale_after is not None:
-            self._expire(frozenset(keys), self._stale_after)
 
     @callback
     def _expire(self, present: frozenset[str], grace: timedelta) -> None:
@@ -409,13 +472,14 @@ class ItemTracker:
             if keys == present and now - when < STALE_CHECK_INTERVAL:
                 return
         self._scanned = (now, present)
+        present_ids = {item_id(key) for key in present}
         registry = er.async_get(coordinator.hass)
         gone: dict[str, list[str]] = {}
         for entry in er.async_entries_for_config_entry(registry, self._entry.entry_id):
             if entry.domain != self._domain:
                 continue
             key = self._parse(entry.unique_id)
-            if key is not None and key not in present:
+            if key is not None and key not in present_ids:
                 gone.setdefault(key, []).append(entry.entity_id)
         self._missing = {
             key: since for key, since in self._missing.items() if key in gone

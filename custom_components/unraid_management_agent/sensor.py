@@ -21,7 +21,7 @@ from .catalog.hardware import UPS
 from .coordinator import ConnectionMode, UnraidConfigEntry
 from .data import Local
 from .descriptions import ItemSensorDescription, ServerSensorDescription
-from .entity import UnraidEntity, track_item_groups, track_server_entities
+from .entity import UnraidEntity, clip_state, track_item_groups, track_server_entities
 
 # Coordinator is used to centralize the data updates.
 PARALLEL_UPDATES = 0
@@ -55,7 +55,8 @@ class CatalogSensor(UnraidEntity, SensorEntity):
     def _compute(self) -> None:
         desc = self.entity_description
         source = self.source
-        self._attr_native_value = desc.value_fn(source)
+        # Free texts (a UPS status, a version) may be of any length.
+        self._attr_native_value = clip_state(desc.value_fn(source))
         if desc.attrs_fn is not None:
             self._attr_extra_state_attributes = desc.attrs_fn(source) or {}
 

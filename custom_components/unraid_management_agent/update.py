@@ -18,7 +18,7 @@ from .api import Topic
 from .catalog import ITEM_UPDATES
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .descriptions import ItemUpdateDescription
-from .entity import UnraidEntity, track_item_groups
+from .entity import UnraidEntity, clip_state, track_item_groups
 
 # Commands go to the agent one at a time.
 PARALLEL_UPDATES = 1
@@ -67,8 +67,8 @@ class OSUpdate(UnraidEntity, UpdateEntity):
         latest = installed
         if status is not None and status.update_available and status.latest_version:
             latest = status.latest_version
-        self._attr_installed_version = installed
-        self._attr_latest_version = latest
+        self._attr_installed_version = clip_state(installed)
+        self._attr_latest_version = clip_state(latest)
 
     def _state_tuple(self) -> tuple[Any, ...]:
         return (self._attr_installed_version, self._attr_latest_version)
@@ -91,8 +91,9 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
         data = self.coordinator.data
         key = self.item_key or ""
         item = self.item
-        self._attr_installed_version = desc.installed_fn(data, key, item)
-        self._attr_latest_version = desc.latest_fn(data, key, item)
+        # Tags and names are the agent's free texts, of any length.
+        self._attr_installed_version = clip_state(desc.installed_fn(data, key, item))
+        self._attr_latest_version = clip_state(desc.latest_fn(data, key, item))
         installed = self._installed
         if installed is not None:
             seen, version = installed
@@ -102,7 +103,7 @@ class ItemUpdate(UnraidEntity, UpdateEntity):
             else:
                 self._installed = None
         if desc.title_fn is not None:
-            self._attr_title = desc.title_fn(key, item)
+            self._attr_title = clip_state(desc.title_fn(key, item))
 
     def _state_tuple(self) -> tuple[Any, ...]:
         return (
