@@ -9,6 +9,7 @@ import contextlib
 
 from aiohttp import web
 
+from .profiles import LEGACY, PROFILES
 from .server import create_app
 from .simulator import Simulator
 from .spec import SCENARIOS
@@ -30,9 +31,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=None,
+        help="agent generation: what it pushes, serves, limits and gets wrong"
+        " (default: current)",
+    )
+    parser.add_argument(
         "--legacy",
         action="store_true",
-        help='send "event":"update" like agents before 2026.03',
+        help=f'the profile {LEGACY}: "event":"update" like agents before 2026.03',
     )
     parser.add_argument("--token", default=None, help="require this bearer token")
     return parser.parse_args(argv)
@@ -48,6 +56,7 @@ async def serve(
         scenario=args.scenario,
         seed=args.seed,
         legacy=args.legacy,
+        profile=args.profile,
         token=args.token,
         speed=args.speed,
     )
@@ -56,7 +65,7 @@ async def serve(
     site = web.TCPSite(runner, args.host, args.port)
     await site.start()
     print(
-        f"UMA simulator ({args.scenario}) on http://{args.host}:{args.port}/api/v1 (Ctrl-C stops)",
+        f"UMA simulator ({args.scenario}, agent {sim.profile.agent_version}) on http://{args.host}:{args.port}/api/v1 (Ctrl-C stops)",
         flush=True,
     )
     sim.start()

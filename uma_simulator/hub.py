@@ -86,10 +86,19 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ sending
-    def broadcast(self, event: str, data: Any) -> None:
-        """Send one event envelope to every client whose filter accepts it."""
+    def broadcast(self, event: str, data: Any, *, forced: bool = False) -> None:
+        """Send one event envelope to every client whose filter accepts it.
+
+        Events the agent's generation does not push are dropped, unless
+        ``forced`` (a test injecting an arbitrary frame).
+        """
         sim = self._sim
         if sim.faults.stall or event in sim.faults.muted:
+            return
+        pushed = sim.profile.pushes(
+            "collector_state_change" if event == "update" else event
+        )
+        if not (pushed or forced):
             return
         name = "update" if sim.legacy else event
         frame = ws_frame(
@@ -254,7 +263,7 @@ class Hub:
 
     def _on_text(self, client: WSClient, text: str) -> None:
         """Apply a ``{"subscribe": [...]}`` message; ignore anything else."""
-        if self._sim.legacy:
+        if not self._sim.profile.named_events:
             return
         try:
             envelope = json.loads(text)

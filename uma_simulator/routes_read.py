@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +79,27 @@ def cached(sim: Simulator, path: str) -> Any:
     return placeholder(sim, kind) if value is None else value
 
 
+async def get_plugin_check(
+    sim: Simulator, request: web.Request, params: Params
+) -> web.StreamResponse:
+    """``GET /plugins/check-updates``: the cached check.
+
+    Agents 2026.03.00–06.00 ran ``plugin check`` live and answered another shape.
+    """
+    if not sim.profile.plugin_check_live:
+        return await get_cached(sim, request, params)
+    await asyncio.sleep(LIVE_CHECK_SECONDS)
+    updates = [p for p in sim.state.plugins if p.get("update_available")]
+    return json_reply(
+        200,
+        {
+            "plugins_with_updates": updates,
+            "count": len(updates),
+            "timestamp": go_time(sim.now),
+        },
+    )
+
+
 async def get_cached(
     sim: Simulator, request: web.Request, params: Params
 ) -> web.StreamResponse:
@@ -144,10 +166,20 @@ async def get_docker_one(
     return dto_reply(sim, 404, f"Container not found: {ref}")
 
 
+#: Wall seconds a live check (a registry sweep, ``plugin check``) takes on the
+#: agents that run one per request: minutes on a real server.
+LIVE_CHECK_SECONDS = 120.0
+
+
 async def get_docker_updates(
     sim: Simulator, request: web.Request, params: Params
 ) -> web.StreamResponse:
-    """``GET /docker/updates``: the cached check, or the zero result before the first."""
+    """``GET /docker/updates``: the cached check, or the zero result before the first.
+
+    Agents 2026.03.00–06.00 ran a live registry check of every container here.
+    """
+    if sim.profile.docker_updates_live:
+        await asyncio.sleep(LIVE_CHECK_SECONDS)
     value = sim.caches.get("docker_updates_update")
     return json_reply(
         200, value if value is not None else make("ContainerUpdatesResult")

@@ -92,7 +92,7 @@ ROUTES: list[tuple[str, str, Handler | None]] = [
     ("GET", "/settings/disk-thresholds", rr.get_disk_thresholds),
     *[("GET", f"/settings/{s}", NA) for s in ("mover", "services", "network-services")],
     ("GET", "/plugins", NA),
-    ("GET", "/plugins/check-updates", rr.get_cached),
+    ("GET", "/plugins/check-updates", rr.get_plugin_check),
     ("POST", "/plugins/updates/refresh", rc.plugins_refresh),
     ("POST", "/plugins/update-all", NA),
     ("POST", "/plugins/{name}/update", rc.plugin_update),
@@ -242,13 +242,15 @@ async def _handle(
             await sim.faults.hold(path)
             if sim.shutting_down:
                 return None
+    if sim.profile.lacks(path[len(PREFIX) :]):
+        return text_error(404, "404 page not found")
     outcome, handler, params = match(request.method, path)
     if outcome == "404":
         return text_error(404, "404 page not found")
     if outcome == "405":
         return web.Response(status=405)
     headers = dict(SECURITY_HEADERS)
-    if not sim.limiter.allow(request.remote or ""):
+    if not sim.allow_request(request.remote or ""):
         return _with(text_error(429, "Too Many Requests"), headers)
     if (
         sim.token

@@ -22,6 +22,7 @@ from .dto import make
 from .faults import Faults
 from .hub import Hub
 from .mutations import MutationsMixin
+from .profiles import CURRENT, LEGACY, PROFILES, Profile, distort
 from .ratelimit import RateLimiter
 from .scenarios import build_state, resolve_spec
 from .wire import go_time
@@ -47,11 +48,15 @@ class Simulator(MutationsMixin):
     """A simulated Unraid Management Agent.
 
     ``scenario`` is ``"home"``, ``"large"`` or ``"minimal"``; ``seed`` makes every
-    generated value deterministic; ``legacy`` emulates agents before 2026.03 (every
-    WebSocket event is ``"update"`` and subscriptions are ignored); ``token`` enables
-    bearer-token auth; ``speed`` scales the real-time ticker of :meth:`start`;
-    ``ups``/``gpu`` set to ``False`` remove the UPS or the GPUs from the scenario;
-    ``rate_limit``/``rate_burst`` configure the per-client token bucket.
+    generated value deterministic; ``profile`` is the agent generation (see
+    :data:`uma_simulator.profiles.PROFILES`: ``"2025.11"``, ``"2026.02"``,
+    ``"2026.05"``, ``"current"``) with its pushed topics, endpoints, limits and
+    value bugs; ``legacy=True`` stands for ``"2026.02"``, the last agents whose
+    every WebSocket event is ``"update"`` and that ignore subscriptions;
+    ``token`` enables bearer-token auth (current agents only); ``speed`` scales
+    the real-time ticker of :meth:`start`; ``ups``/``gpu`` set to ``False``
+    remove the UPS or the GPUs from the scenario; ``rate_limit``/``rate_burst``
+    override the profile's token bucket.
     """
 
     def __init__(
@@ -65,8 +70,9 @@ class Simulator(MutationsMixin):
         *,
         ups: bool | None = None,
         gpu: bool | None = None,
-        rate_limit: float = 50.0,
-        rate_burst: int = 100,
+        rate_limit: float | None = None,
+        rate_burst: int | None = None,
+        profile: str | None = None,
     ) -> None:
         """Create the simulator; nothing is collected until the first :meth:`advance`."""
         if speed <= 0:
@@ -74,15 +80,27 @@ class Simulator(MutationsMixin):
         self.spec = resolve_spec(scenario, ups=ups, gpu=gpu)
         self.scenario = self.spec.name
         self.seed = seed
-        self.legacy = legacy
+        name = profile or (LEGACY if legacy else CURRENT)
+        if name not in PROFILES:
+            raise ValueError(f"unknown profile {name!r}; choose from {list(PROFILES)}")
+        self.profile: Profile = PROFILES[name]
+        self.legacy = not self.profile.named_events
+        if token and not self.profile.token_auth:
+            raise ValueError(f"agents of profile {name} have no bearer-token auth")
         self.token = token
         self.speed = speed
         self.start_time = start_time or datetime.now(UTC)
         self.rng = Random(seed)
         self.state = build_state(self.spec, seed, self.start_time)
+        self.state.agent_version = self.profile.agent_version
+        self.state.system["agent_version"] = self.profile.agent_version
         self.faults = Faults(self)
         self.hub = Hub(self)
-        self.limiter = RateLimiter(rate_limit, rate_burst)
+        default = self.profile.rate or (float("inf"), 2**62)
+        self.limiter = RateLimiter(
+            default[0] if rate_limit is None else rate_limit,
+            default[1] if rate_burst is None else rate_burst,
+        )
         self.request_log: list[RequestRecord] = []
         self.caches: dict[str, Any] = {}
         self.collectors: dict[str, Collector] = default_collectors(self.spec.zfs)
@@ -234,6 +252,7 @@ class Simulator(MutationsMixin):
     # ------------------------------------------------------------------ publishing
     def emit(self, topic: str, payload: Any) -> None:
         """Store ``payload`` as the cache of ``topic`` and broadcast it."""
+        payload = distort(self.profile, topic, payload)
         self.caches[topic] = payload
         self.hub.broadcast(topic, payload)
 
@@ -249,9 +268,16 @@ class Simulator(MutationsMixin):
         if payload is not None:
             self.emit(topic, payload)
 
+    def allow_request(self, remote: str) -> bool:
+        """Take a rate-limit token for a request from ``remote``."""
+        return self.limiter.allow("" if self.profile.rate_global else remote)
+
     def publish_raw(self, event: str, data: Any) -> None:
-        """Broadcast an arbitrary event (e.g. ``source_status_changed``, ``agent_stream``)."""
-        self.hub.broadcast(event, data)
+        """Broadcast an arbitrary event (e.g. ``source_status_changed``, ``agent_stream``).
+
+        It is sent whatever the profile pushes.
+        """
+        self.hub.broadcast(event, data, forced=True)
 
     # ------------------------------------------------------------------ collectors
     def set_collector_enabled(self, name: str, enabled: bool) -> str | None:

@@ -28,6 +28,7 @@ from .api import (
     UnraidRateLimitedError,
     UnraidWebSocket,
 )
+from .api.corrections import Correction, correct, corrections_for
 from .api.generations import COLLECTOR_TOPICS
 from .api.models import NotificationList, SystemInfo
 from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
@@ -100,6 +101,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         #: Endpoints this agent lacks (404): not read again until a re-seed.
         self.missing_topics: set[Channel] = set()
         self.freshness = Freshness(USED_TOPICS)
+        #: The value bugs of this agent's version, undone on every payload.
+        self.corrections: tuple[Correction, ...] = ()
         self.poll_interval = timedelta(
             seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
         )
@@ -228,6 +231,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         ``notify=False`` while recovering from an outage: Home Assistant
         refreshes every entity right after, so per-channel calls are wasted.
         """
+        if self.corrections and isinstance(channel, Topic):
+            payload = correct(channel, payload, self.corrections)
         if isinstance(channel, Topic) and channel in LIST_KEYS:
             return self._apply_list(channel, payload, notify=notify)
         if channel is Topic.NOTIFICATIONS and payload is not None:
@@ -239,8 +244,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         self.data.objects[channel] = payload
         if channel is Topic.SYSTEM:
             self._update_boot_time(payload)
-            if payload is not None and not payload.is_placeholder:
-                self.freshness.set_agent_version(payload.agent_version)
+            self._follow_agent(payload)
         elif channel is Topic.DOCKER_UPDATES:
             if payload is not None:
                 self.set_container_updates(
@@ -294,6 +298,26 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
                 changed = True
         if changed:
             self._notify(Local.CONTAINER_UPDATES)
+
+    @callback
+    def _follow_agent(self, system: SystemInfo | None) -> None:
+        """Take the facts of the agent's version: what it pushes, what it gets wrong."""
+        if not isinstance(system, SystemInfo) or system.is_placeholder:
+            return
+        version = system.agent_version
+        self.freshness.set_agent_version(version)
+        corrections = corrections_for(version)
+        if corrections != self.corrections:
+            self.corrections = corrections
+            for fix in corrections:
+                self.log_once(
+                    f"correction:{fix.note}",
+                    logging.INFO,
+                    "%s runs agent %s: correcting a known bug (%s)",
+                    self.name,
+                    version or "older than 2025.11.22",
+                    fix.note,
+                )
 
     @callback
     def _update_boot_time(self, system: SystemInfo | None) -> None:
@@ -366,8 +390,7 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
                 )
                 return self.data
             self.clear_logged("placeholder")
-            if isinstance(system, SystemInfo):
-                self.freshness.set_agent_version(system.agent_version)
+            self._follow_agent(system)
             topics: tuple[Channel, ...] = tuple(
                 topic
                 for topic in USED_TOPICS

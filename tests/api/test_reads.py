@@ -87,8 +87,23 @@ READS: dict[str, tuple[str, type, bool]] = {
 def test_every_read_is_listed() -> None:
     """The table covers every ``get_*`` method and every topic endpoint."""
     methods = {name for name in dir(UnraidClient) if name.startswith("get_")}
-    assert methods - {"get_topic", "get_health"} == set(READS)
+    composite = {"get_unread_notifications"}  # two reads: tested on its own
+    assert methods - {"get_topic", "get_health"} - composite == set(READS)
     assert set(TOPIC_ENDPOINTS.values()) <= {path for path, _, _ in READS.values()}
+
+
+async def test_unread_notifications(start_agent: StartAgent) -> None:
+    """The counts and the unread notifications, without the archive (two requests)."""
+    agent = await _fully_collected(start_agent, "home")
+    agent.sim.add_notification("Old", archived=True)
+    result = await agent.client().get_unread_notifications()
+    unread = await agent.raw("/notifications/unread")
+    overview = await agent.raw("/notifications/overview")
+    assert [n.id for n in result.notifications] == [
+        n["id"] for n in unread["notifications"]
+    ]
+    assert all(n.type == "unread" for n in result.notifications)
+    assert_matches(result.overview, overview, "overview")
 
 
 async def _fully_collected(start_agent: StartAgent, scenario: str) -> Agent:

@@ -99,9 +99,10 @@ async def test_legacy_agent_steady_push(
     for _ in range(8):
         before = coordinator.stats.frames_total
         topics = agent.sim.advance(15)
+        pushed = [topic for topic in topics if agent.sim.profile.pushes(topic)]
         await wait_until(
             hass,
-            lambda b=before, n=len(topics): coordinator.stats.frames_total >= b + n,
+            lambda b=before, n=len(pushed): coordinator.stats.frames_total >= b + n,
         )
         await move_time(hass, freezer, 15)
     assert coordinator.stats.unknown == 0

@@ -415,17 +415,19 @@ async def test_cli_and_ticker(socket_enabled: None) -> None:
             "minimal",
             "--speed",
             "100",
-            "--legacy",
+            "--profile",
+            "current",
             "--token",
             "t",
         ]
     )
     assert (
         args.scenario == "minimal"
-        and args.legacy
+        and args.profile == "current"
         and args.token == "t"
         and args.host == "127.0.0.1"
     )
+    assert parse_args(["--legacy"]).legacy
     ready, stop = asyncio.Event(), asyncio.Event()
     task = asyncio.ensure_future(serve(args, ready, stop))
     await ready.wait()
