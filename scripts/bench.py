@@ -6,7 +6,10 @@ coordinator (entities included) against ``orjson.loads`` of the same frame
 and by a frame with one changed value; then the setup time; then, for one
 frame that brings 500 new containers, how long until all their entities are
 there and the longest the event loop was blocked meanwhile (one callback or
-task step; Home Assistant stalls while it runs).
+task step; Home Assistant stalls while it runs); then the cost of one
+``notifications_update`` frame carrying a 50,000-notification archive (the
+agent caps none; after such a frame the integration reads notifications over
+REST) and how many notifications are kept.
 
 Run: ``.venv/bin/python scripts/bench.py`` (no network beyond loopback).
 """
@@ -51,6 +54,7 @@ START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 REPEAT = 200
 BATCH = 500
 SLOW = 0.1
+ARCHIVE = 50_000
 
 
 def _mutate(topic: str, data: Any) -> Any:
@@ -228,6 +232,15 @@ async def _run(sim: Simulator, port: int) -> None:
                 one_change = f"{(stats.state_writes - before) / len(frames):.1f}"
             rows.append((topic, len(frame), floor, ours, unchanged_writes, one_change))
         added, seconds, longest, steps, slow = await _add_batch(hass, sim, coordinator)
+        sim.faults.flood_archive(ARCHIVE)
+        sim.publish("notifications_update")
+        big = _frame("notifications_update", sim.caches["notifications_update"])
+        start = time.perf_counter()
+        listener.handle_event(decode_frame(big))
+        archive_ms = (time.perf_counter() - start) * 1000
+        floor_ms = _per_call(lambda: orjson.loads(big), repeat=5) / 1000
+        notes = coordinator.data.notifications
+        kept = len(notes.notifications or ()) if notes is not None else 0
 
         print(f"Simulator 'large': {entities} entities, setup {setup_seconds:.2f} s\n")
         print(
@@ -244,6 +257,13 @@ async def _run(sim: Simulator, port: int) -> None:
         print("|---|---:|---:|---:|---:|---:|")
         print(
             f"| {BATCH} new containers in one frame | {added:,} | {seconds:.2f} | {steps:,} | {longest * 1000:.0f} | {slow} |"
+        )
+        print(
+            "\n| notification archive | frame MB | orjson.loads ms | decode and apply ms (once, then REST) | notifications kept |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        print(
+            f"| {ARCHIVE:,} archived | {len(big) / 1e6:.1f} | {floor_ms:.0f} | {archive_ms:.0f} | {kept} |"
         )
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

@@ -7,7 +7,7 @@ reads these facts; nothing else in it branches on a version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 _CORE = frozenset(
@@ -79,7 +79,6 @@ class Profile:
     docker_updates_live: bool = False
     """``/docker/updates`` is a live registry check of every container, taking
     minutes (2026.03.00–06.00)."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def pushes(self, event: str) -> bool:
         """Tell whether this generation broadcasts ``event``."""
@@ -92,32 +91,33 @@ class Profile:
         )
 
 
+#: What every agent before 2026.03 shares: "update" frames, no rate limit,
+#: no auth, and the three value bugs.
+_OLD_AGENT: dict[str, Any] = {
+    "named_events": False,
+    "rate": None,
+    "token_auth": False,
+    "disk_size_halved": True,
+    "share_sizes_kib": True,
+    "io_ticks": True,
+}
+
 PROFILES: dict[str, Profile] = {
     profile.name: profile
     for profile in (
         Profile(
             name="2025.11",
             agent_version="2025.11.26",
-            named_events=False,
             pushed=_2025_11,
             missing=_SINCE_2026_01 + _SINCE_2026_03 + _SINCE_2026_06,
-            rate=None,
-            token_auth=False,
-            disk_size_halved=True,
-            share_sizes_kib=True,
-            io_ticks=True,
+            **_OLD_AGENT,
         ),
         Profile(
             name="2026.02",
             agent_version="2026.02.01",
-            named_events=False,
             pushed=_2026_02,
             missing=_SINCE_2026_03 + _SINCE_2026_06,
-            rate=None,
-            token_auth=False,
-            disk_size_halved=True,
-            share_sizes_kib=True,
-            io_ticks=True,
+            **_OLD_AGENT,
         ),
         Profile(
             name="2026.05",

@@ -11,7 +11,7 @@ import homeassistant.helpers.device_registry as dr
 from .api import UnraidClient
 from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
-from .devices import async_track_devices
+from .devices import async_track_devices, device_is_current
 from .push import PushListener, StreamSupervisor
 
 PLATFORMS: list[Platform] = [
@@ -66,4 +66,4 @@ async def async_remove_config_entry_device(
         # items get theirs back at the next setup.
         return (DOMAIN, entry.unique_id or entry.entry_id) not in device.identifiers
     coordinator = entry.runtime_data
-    return not coordinator.device_is_current(device)
+    return not device_is_current(coordinator, device)

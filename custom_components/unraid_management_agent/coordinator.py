@@ -14,9 +14,8 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.debounce import Debouncer
-import homeassistant.helpers.device_registry as dr
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -31,13 +30,10 @@ from .api import (
 from .api.corrections import Correction, correct, corrections_for
 from .api.generations import COLLECTOR_TOPICS
 from .api.models import NotificationList, SystemInfo
+from .channels import LOGGER, ChannelCoordinator
 from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
 from .data import LIST_KEYS, USED_TOPICS, Channel, Extra, Local, UnraidData, index_items
-from .devices import device_item, item_present
 from .freshness import Freshness
-from .stats import CoordinatorStats
-
-LOGGER = logging.getLogger(__package__)
 
 type UnraidConfigEntry = ConfigEntry[UnraidCoordinator]
 
@@ -66,7 +62,7 @@ class ConnectionMode(StrEnum):
     OFFLINE = "offline"
 
 
-class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
+class UnraidCoordinator(ChannelCoordinator):
     """Holds one server's state and tells each entity when its data changed.
 
     REST reads (the seed after every connect, and polling while the event
@@ -93,7 +89,6 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         )
         self.client = client
         self.data = UnraidData()
-        self.stats = CoordinatorStats()
         self.stream_connected = False
         self.last_frame: datetime | None = None
         self.failed_topics: set[Channel] = set()
@@ -112,12 +107,8 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         self.on_rest_success: CALLBACK_TYPE | None = None
         self.heartbeat: float | None = 30.0
         self.prepared_socket: UnraidWebSocket | None = None
-        self._channel_listeners: dict[
-            Channel, dict[str | None, list[CALLBACK_TYPE]]
-        ] = {}
         self._fetch_lock = asyncio.Lock()
         self._extras_due = True
-        self._logged: set[str] = set()
         self._list_refresh = Debouncer(
             hass,
             LOGGER,
@@ -132,75 +123,6 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
             immediate=False,
             function=self.async_request_refresh,
         )
-
-    # ------------------------------------------------------------- listeners
-
-    @callback
-    def async_add_channel_listener(
-        self, channel: Channel, update_callback: CALLBACK_TYPE, key: str | None = None
-    ) -> CALLBACK_TYPE:
-        """Call ``update_callback`` when ``channel`` (or one item of it) changes."""
-        by_key = self._channel_listeners.setdefault(channel, {})
-        slot = by_key.setdefault(key, [])
-        slot.append(update_callback)
-
-        @callback
-        def remove() -> None:
-            slot.remove(update_callback)
-            if not slot:
-                by_key.pop(key, None)
-
-        return remove
-
-    @callback
-    def _notify(self, channel: Channel, keys: Iterable[str] | None = None) -> None:
-        """Call the channel's listeners: all of them, or those of some items.
-
-        Listeners of the whole channel (key None) are always called; with
-        ``keys``, item listeners only for those items.
-        """
-        by_key = self._channel_listeners.get(channel)
-        if not by_key:
-            return
-        if keys is None:
-            callbacks = [cb for slot in by_key.values() for cb in slot]
-        else:
-            callbacks = list(by_key.get(None, ()))
-            for key in keys:
-                callbacks.extend(by_key.get(key, ()))
-        for update_callback in callbacks:
-            try:
-                update_callback()
-            except Exception:  # noqa: BLE001
-                # One entity that cannot take a value must not stop the others
-                # (nor, from a frame, the event stream).
-                self.stats.apply_errors += 1
-                self.log_once(
-                    f"listener:{channel}",
-                    logging.ERROR,
-                    "An entity of %s failed to update from %s",
-                    self.name,
-                    channel,
-                    exc_info=True,
-                )
-
-    @callback
-    def log_once(
-        self, kind: str, level: int, msg: str, *args: object, exc_info: bool = False
-    ) -> None:
-        """Log a problem the first time it happens (until it is cleared)."""
-        if kind in self._logged:
-            return
-        self._logged.add(kind)
-        LOGGER.log(level, msg, *args, exc_info=exc_info)
-
-    @callback
-    def clear_logged(self, kind: str) -> bool:
-        """Forget a logged problem; True if it had been logged."""
-        if kind in self._logged:
-            self._logged.discard(kind)
-            return True
-        return False
 
     # ----------------------------------------------------------- applying data
 
@@ -632,12 +554,6 @@ class UnraidCoordinator(DataUpdateCoordinator[UnraidData]):
         if not self.last_update_success or channel in self.failed_topics:
             return False
         return not (isinstance(channel, Topic) and channel in self.disabled_topics)
-
-    @callback
-    def device_is_current(self, device: dr.DeviceEntry) -> bool:
-        """Return True for the server and for items the agent still reports."""
-        item = device_item(self, device)
-        return item is None or item_present(self, *item)
 
     async def async_shutdown(self) -> None:
         """Stop timers and close a socket that was never handed over."""

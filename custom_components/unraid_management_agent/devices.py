@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 import hashlib
 import re
-from typing import TYPE_CHECKING
 
 from homeassistant.const import CONF_HOST
 from homeassistant.core import callback
@@ -17,9 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import Topic
 from .const import CONF_USE_SSL, DOMAIN, MANUFACTURER
-
-if TYPE_CHECKING:
-    from .coordinator import UnraidCoordinator
+from .coordinator import UnraidCoordinator
 
 #: How long a vanished container, VM or disk keeps its device. The array
 #: being stopped for maintenance takes every container away for a while;
@@ -212,6 +209,12 @@ def item_present(coordinator: UnraidCoordinator, kind: Kind, ident: str) -> bool
         # A short key is its own id, and only long keys have long ids.
         return ident in items
     return any(item_id(key) == ident for key in items if len(key) > MAX_KEY_LENGTH)
+
+
+def device_is_current(coordinator: UnraidCoordinator, device: dr.DeviceEntry) -> bool:
+    """Return True for the server and for items the agent still reports."""
+    item = device_item(coordinator, device)
+    return item is None or item_present(coordinator, *item)
 
 
 class StaleDeviceTracker:

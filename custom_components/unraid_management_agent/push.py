@@ -25,6 +25,7 @@ from .api import (
 )
 from .api.generations import COLLECTOR_TOPICS
 from .api.models import CollectorStateEvent
+from .channels import LOGGER
 from .const import (
     BACKOFF_JITTER,
     BACKOFF_MAX,
@@ -33,7 +34,7 @@ from .const import (
     FAST_RETRY_MAX,
     FAST_RETRY_WINDOW,
 )
-from .coordinator import LARGE_NOTIFICATIONS_FRAME, LOGGER, UnraidCoordinator
+from .coordinator import LARGE_NOTIFICATIONS_FRAME, UnraidCoordinator
 from .data import USED_TOPICS, Local
 
 

@@ -17,20 +17,9 @@ from tests.helpers import (
     entity_id,
     move_time,
     settle,
-    setup_entry,
     wait_until,
 )
 from uma_simulator.ratelimit import RateLimiter
-
-
-@pytest.fixture
-async def running(
-    hass: HomeAssistant, agent: Agent, config_entry: Any, freezer: Any
-) -> Any:
-    """Set the integration up against the simulator, HA's clock at the simulator's."""
-    freezer.move_to(agent.sim.now)
-    await setup_entry(hass, config_entry)
-    return config_entry.runtime_data
 
 
 def mode(hass: HomeAssistant) -> str:

@@ -21,7 +21,6 @@ from tests.helpers import (
     entity_id,
     move_time,
     settle,
-    setup_entry,
     wait_until,
 )
 
@@ -40,16 +39,6 @@ NUMERIC_TOPICS = (
     "gpu_metrics_update",
     "network_list_update",
 )
-
-
-@pytest.fixture
-async def running(
-    hass: HomeAssistant, agent: Agent, config_entry: Any, freezer: Any
-) -> Any:
-    """Set the integration up against the simulator, HA's clock at the simulator's."""
-    freezer.move_to(agent.sim.now)
-    await setup_entry(hass, config_entry)
-    return config_entry.runtime_data
 
 
 def state(hass: HomeAssistant, platform: str, key: str) -> str:

@@ -16,10 +16,8 @@ from tests.helpers import (
     entity_id,
     move_time,
     settle,
-    setup_entry,
 )
 from uma_simulator.profiles import PROFILES
-from uma_simulator.ratelimit import RateLimiter
 
 ALL = [{"profile": name} for name in PROFILES]
 IDS = list(PROFILES)
@@ -39,16 +37,13 @@ PUSHED_ENDPOINTS = {
 
 
 @pytest.fixture
-async def running(
-    hass: HomeAssistant, agent: Agent, config_entry: Any, freezer: Any
-) -> Any:
-    """Set the integration up against the simulator, HA's clock at the simulator's."""
-    freezer.move_to(agent.sim.now)
-    # Minutes of polling pass in wall-clock seconds: lift the agent's limiter
-    # (the client's own pacing is lifted in these tests too).
-    agent.sim.limiter = RateLimiter(1e9, 10**9)
-    await setup_entry(hass, config_entry)
-    return config_entry.runtime_data
+def sim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Return the profile under test, with the agent's limiter lifted.
+
+    Minutes of polling pass in wall-clock seconds here (the client's own
+    pacing is lifted in these tests too).
+    """
+    return {**request.param, "rate_limit": 1e9, "rate_burst": 10**9}
 
 
 async def run_for(
@@ -61,7 +56,7 @@ async def run_for(
         await settle(hass)
 
 
-@pytest.mark.parametrize("sim_options", ALL, ids=IDS)
+@pytest.mark.parametrize("sim_options", ALL, ids=IDS, indirect=True)
 async def test_steady_push_reads_only_what_is_not_pushed(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
@@ -92,7 +87,7 @@ async def test_steady_push_reads_only_what_is_not_pushed(
     assert generation.named_events is profile.named_events
 
 
-@pytest.mark.parametrize("sim_options", ALL, ids=IDS)
+@pytest.mark.parametrize("sim_options", ALL, ids=IDS, indirect=True)
 async def test_new_notification_arrives_within_a_minute(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
@@ -105,7 +100,7 @@ async def test_new_notification_arrives_within_a_minute(
     assert state.attributes.get("title") == "Parity check finished"
 
 
-@pytest.mark.parametrize("sim_options", ALL, ids=IDS)
+@pytest.mark.parametrize("sim_options", ALL, ids=IDS, indirect=True)
 async def test_value_bugs_are_corrected(
     hass: HomeAssistant, agent: Agent, running: Any
 ) -> None:
@@ -128,7 +123,9 @@ async def test_value_bugs_are_corrected(
     )
 
 
-@pytest.mark.parametrize("sim_options", [{"profile": "2026.05"}], ids=["2026.05"])
+@pytest.mark.parametrize(
+    "sim_options", [{"profile": "2026.05"}], ids=["2026.05"], indirect=True
+)
 async def test_live_check_endpoints_are_never_read(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
