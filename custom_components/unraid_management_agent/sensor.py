@@ -77,6 +77,8 @@ LAST_FRAME = SensorEntityDescription(
     translation_key="last_event",
     device_class=SensorDeviceClass.TIMESTAMP,
     entity_category=EntityCategory.DIAGNOSTIC,
+    # It changes every minute: a logbook entry a minute if enabled.
+    entity_registry_enabled_default=False,
 )
 
 
@@ -95,10 +97,27 @@ class _ConnectionSensor(UnraidEntity, SensorEntity):
 
 
 class ConnectionModeSensor(_ConnectionSensor):
-    """How data arrives: ``push``, ``polling`` or ``offline``."""
+    """How data arrives: ``push``, ``polling`` or ``offline``.
+
+    Its ``last_push`` attribute (to the minute) says when data last came
+    by push; the recorder leaves it out, so it fills neither the database
+    nor the activity log.
+    """
+
+    _unrecorded_attributes = frozenset({"last_push"})
 
     def _compute(self) -> None:
-        self._attr_native_value = self.coordinator.mode.value
+        coordinator = self.coordinator
+        self._attr_native_value = coordinator.mode.value
+        last = coordinator.last_frame
+        self._attr_extra_state_attributes = {
+            "last_push": None
+            if last is None
+            else last.replace(second=0, microsecond=0).isoformat()
+        }
+
+    def _state_tuple(self) -> tuple[Any, ...]:
+        return (self._attr_native_value, self._attr_extra_state_attributes)
 
 
 class LastFrameSensor(_ConnectionSensor):

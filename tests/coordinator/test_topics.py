@@ -271,14 +271,32 @@ async def test_unload_closes_everything(
     await wait_until(hass, lambda: agent.sim.ws_client_count == 0)
 
 
-async def test_last_event_sensor(
+async def test_last_push_is_an_unrecorded_attribute(
     hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
 ) -> None:
-    """The time of the last frame, to the minute."""
-    assert state(hass, "sensor", "last_event") == "unknown"
+    """The time of the last frame, to the minute, on Connection; no clock entity."""
+    registry = er.async_get(hass)
+    clock = registry.async_get(
+        registry.async_get_entity_id("sensor", DOMAIN, f"{SERVER}_last_event")
+    )
+    assert (
+        clock is not None and clock.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
+    connection = entity_id(hass, "sensor", f"{SERVER}_connection_mode")
+    assert hass.states.get(connection).attributes["last_push"] is None
     agent.sim.publish("system_update")
-    await wait_until(hass, lambda: state(hass, "sensor", "last_event") != "unknown")
-    assert state(hass, "sensor", "last_event") == "2026-11-20T08:00:00+00:00"
+    await wait_until(
+        hass, lambda: hass.states.get(connection).attributes["last_push"] is not None
+    )
+    assert hass.states.get(connection).attributes["last_push"] == (
+        "2026-11-20T08:00:00+00:00"
+    )
+    entity = next(
+        e
+        for e in hass.data["entity_components"]["sensor"].entities
+        if e.entity_id == connection
+    )
+    assert "last_push" in entity._unrecorded_attributes
 
 
 async def test_older_agent_without_an_endpoint(
