@@ -60,7 +60,8 @@ async def serve(
         token=args.token,
         speed=args.speed,
     )
-    runner = web.AppRunner(create_app(sim))
+    # Like Go's request context: a handler learns that its client went away.
+    runner = web.AppRunner(create_app(sim), handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port)
     await site.start()

@@ -352,15 +352,23 @@ def collect_notifications(sim: Simulator, ts: str) -> dict[str, Any]:
 
 
 def collect_docker_updates(sim: Simulator, ts: str) -> dict[str, Any]:
-    """Compare image digests; return ``ContainerUpdatesResult``."""
+    """Compare image digests; return ``ContainerUpdatesResult``.
+
+    A container in ``registry_unreachable`` (a locally built image, a private
+    registry, a rate limit) fails its registry call: the agent reports it
+    without a latest digest and with ``update_available:false``
+    (``controllers/docker.go:490-503``), which its own ``Status()`` calls
+    unknown (``dto/docker.go:76-84``).
+    """
     results = []
     for c in sim.state.containers:
         current = digest(c["image"], "current")
-        latest = (
-            digest(c["image"], "latest")
-            if sim.state.image_updates.get(c["name"])
-            else current
-        )
+        if c["name"] in sim.state.registry_unreachable:
+            latest = ""
+        elif sim.state.image_updates.get(c["name"]):
+            latest = digest(c["image"], "latest")
+        else:
+            latest = current
         results.append(
             make(
                 "ContainerUpdateInfo",
@@ -369,7 +377,7 @@ def collect_docker_updates(sim: Simulator, ts: str) -> dict[str, Any]:
                 image=c["image"],
                 current_digest=current,
                 latest_digest=latest,
-                update_available=latest != current,
+                update_available=bool(latest) and latest != current,
                 timestamp=ts,
             )
         )

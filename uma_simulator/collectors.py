@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import collect as c
 from .dto import make
+from .scenario_extra import root_share
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -83,6 +84,15 @@ def _plugins(sim: Simulator, ts: str) -> Any:
     )
 
 
+def _unassigned(sim: Simulator, ts: str) -> Any:
+    """Return ``UnassignedDeviceList``; UD root shares as the agent reports them."""
+    listing = c.stamped("UnassignedDeviceList", sim.state.unassigned, ts)
+    roots = [root_share(config, ts) for config in sim.state.root_shares]
+    if roots:
+        listing["remote_shares"] = [*(listing["remote_shares"] or ()), *roots]
+    return listing
+
+
 def _shares(sim: Simulator, ts: str) -> Any:
     """Return ``[]ShareInfo``."""
     return c.stamped_list("ShareInfo", sim.state.shares, ts)
@@ -116,7 +126,7 @@ TOPICS: dict[str, Producer] = {
     "zfs_arc_stats_update": _arc,
     "notifications_update": c.collect_notifications,
     "registration_update": _single("Registration", "registration"),
-    "unassigned_devices_update": _single("UnassignedDeviceList", "unassigned"),
+    "unassigned_devices_update": _unassigned,
     "fan_control_update": c.collect_fans,
     "tuning_update": _single("TuningInfo", "tuning"),
     "docker_updates_update": c.collect_docker_updates,

@@ -26,6 +26,10 @@ SECURITY_HEADERS = {
 }
 
 
+class NoAnswer(Exception):
+    """Raised by a handler that ran but whose answer is lost (closed, unanswered)."""
+
+
 class BadBody(Exception):
     """A request body that ``json.Decoder`` would refuse; ``str()`` is Go's error text."""
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 import copy
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from . import validation
-from .collect import collect_docker_updates
 from .dto import make
 from .mutations import IMPORTANCES, safe_filename
 from .responses import BadBody, dto_reply, field, json_reply, read_json
@@ -57,85 +56,6 @@ async def docker_op(
     if not (op in ("start", "stop") and container["state"] == result):
         sim.set_container_state(container["name"], result)
     return dto_reply(sim, 200, f"Container {past}")
-
-
-def _update_one(
-    sim: Simulator, container: dict[str, Any], force: bool
-) -> dict[str, Any]:
-    """Pull and recreate ``container`` when its image changed (or ``force``)."""
-    ts = go_time(sim.now)
-    name, image = container["name"], container["image"]
-    if not force and not sim.state.image_updates.get(name):
-        return make(
-            "ContainerUpdateResult",
-            container_id=container["id"],
-            container_name=name,
-            image=image,
-            message="Container is already up to date",
-            timestamp=ts,
-        )
-    previous = "sha256:" + container["id"] * 5 + "abcd"
-    new_id = sim.recreate_container(name)
-    return make(
-        "ContainerUpdateResult",
-        container_id=new_id,
-        container_name=name,
-        image=image,
-        previous_digest=previous,
-        new_digest="sha256:" + new_id * 5 + "ef01",
-        updated=True,
-        recreated=True,
-        message="Container updated successfully",
-        timestamp=ts,
-    )
-
-
-async def docker_update(
-    sim: Simulator, request: web.Request, params: Params
-) -> web.StreamResponse:
-    """``POST /docker/{id}/update``: ID or name; recreates the container (new ID)."""
-    ref = params["id"]
-    error = validation.container_ref(ref)
-    if error:
-        return dto_reply(sim, 400, error)
-    container = sim.find_container(ref)
-    if container is None:
-        return dto_reply(sim, 500, "Failed to update container")
-    return json_reply(
-        200, _update_one(sim, container, request.query.get("force") == "true")
-    )
-
-
-async def docker_update_all(
-    sim: Simulator, request: web.Request, params: Params
-) -> web.StreamResponse:
-    """``POST /docker/update-all``: fresh check, then update those with updates."""
-    results, succeeded, skipped = [], 0, 0
-    for container in list(sim.state.containers):
-        if not sim.state.image_updates.get(container["name"]):
-            skipped += 1
-            continue
-        results.append(_update_one(sim, container, False))
-        succeeded += 1
-    return json_reply(
-        200,
-        make(
-            "ContainerBulkUpdateResult",
-            results=results,
-            succeeded=succeeded,
-            skipped=skipped,
-            timestamp=go_time(sim.now),
-        ),
-    )
-
-
-async def docker_updates_refresh(
-    sim: Simulator, request: web.Request, params: Params
-) -> web.StreamResponse:
-    """``POST /docker/updates/refresh``: live check, published as ``docker_updates_update``."""
-    result = collect_docker_updates(sim, go_time(sim.now))
-    sim.emit("docker_updates_update", result)
-    return json_reply(200, result)
 
 
 async def docker_not_here(
@@ -368,6 +288,7 @@ async def remote_share(
     error = validation.remote_share_source(source)
     if error:
         return dto_reply(sim, 400, error)
+    mount = action == "mount"
     share = next(
         (
             s
@@ -376,9 +297,14 @@ async def remote_share(
         ),
         None,
     )
-    if share is None:
+    # rc.unassigned knows root shares by their configured ``//server/share``.
+    root = next((r for r in sim.state.root_shares if r["source"] == source), None)
+    if share is not None:
+        share["status"] = "mounted" if mount else "unmounted"
+    elif root is not None:
+        root["mounted"] = mount
+    else:
         return dto_reply(sim, 500, f"Failed to {action} remote share")
-    share["status"] = "mounted" if action == "mount" else "unmounted"
     return dto_reply(sim, 200, f"Remote share {action} initiated for {source}")
 
 
@@ -432,37 +358,3 @@ async def collector_interval(
             timestamp=go_time(sim.now),
         ),
     )
-
-
-async def plugins_refresh(
-    sim: Simulator, request: web.Request, params: Params
-) -> web.StreamResponse:
-    """``POST /plugins/updates/refresh``: only plugins with updates; publishes the list."""
-    ts = go_time(sim.now)
-    plugins = [copy.deepcopy(p) for p in sim.state.plugins if p["update_available"]]
-    result = make(
-        "PluginList",
-        plugins=plugins,
-        total_count=len(plugins),
-        updates_available=len(plugins),
-        timestamp=ts,
-    )
-    sim.emit("plugin_updates_update", result)
-    return json_reply(200, result)
-
-
-async def plugin_update(
-    sim: Simulator, request: web.Request, params: Params
-) -> web.StreamResponse:
-    """``POST /plugins/{name}/update``: install the latest version of one plugin."""
-    name = params["name"]
-    error = validation.plugin_name(name)
-    if error:
-        return dto_reply(sim, 400, error)
-    plugin = next((p for p in sim.state.plugins if p["name"] == name), None)
-    if plugin is None:
-        return dto_reply(sim, 500, "Failed to update plugin")
-    if plugin.get("latest_version"):
-        plugin["version"] = plugin["latest_version"]
-    plugin["update_available"] = False
-    return dto_reply(sim, 200, f"Plugin {name} updated successfully")

@@ -32,6 +32,9 @@ HOME_CONTAINERS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
     ("syncthing", "lscr.io/linuxserver/syncthing:latest", "paused", (8384,)),
 )
 HOME_UPDATE_AVAILABLE = ("sonarr",)
+#: Containers whose registry check fails: ghcr.io refuses the anonymous
+#: manifest request (a rate limit), as for a private or locally built image.
+HOME_REGISTRY_UNREACHABLE = ("homeassistant",)
 
 
 def full_container_id(short_id: str) -> str:
@@ -220,6 +223,11 @@ def build_containers(
         for i, (name, _, _, ports) in enumerate(rows)
     }
     return containers, updates, configs
+
+
+def registry_unreachable(spec: ScenarioSpec) -> set[str]:
+    """Return the containers whose registry check fails in ``spec``."""
+    return set(HOME_REGISTRY_UNREACHABLE) if spec.name == "home" else set()
 
 
 _VM_NAMES = ("Windows 11", "Ubuntu Server", "Home Assistant OS", "pfSense", "Debian 12")

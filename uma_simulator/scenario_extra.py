@@ -219,6 +219,73 @@ def build_unassigned(ts: str) -> dict[str, Any]:
     )
 
 
+#: Where Unassigned Devices mounts root shares (``collectors/unassigned.go:237``).
+ROOT_SHARE_PREFIX = "/mnt/rootshare/"
+
+
+def build_root_shares(hostname: str) -> list[dict[str, Any]]:
+    """Build the configured UD root shares (one, mounted) of ``hostname``.
+
+    A root share gathers a local Unraid share for export; ``samba_mount.cfg``
+    holds it as ``["//server/share"]`` with ``protocol="ROOT"`` and, here, a
+    ``mountpoint`` naming the directory under ``/mnt/rootshare/``.
+    """
+    return [
+        {
+            "source": f"//{hostname.upper()}/scratch",
+            "mountpoint": "scratch",
+            "automount": True,
+            "read_only": False,
+            "mounted": True,
+            "size_bytes": 4 * TB,
+            "used_bytes": TB,
+            "free_bytes": 3 * TB,
+        }
+    ]
+
+
+def root_share(config: dict[str, Any], ts: str) -> dict[str, Any]:
+    """Return the ``UnassignedRemoteShare`` the agent reports for a root share.
+
+    Mounted, it is the entry parsed from ``/proc/mounts``: its ``source`` is
+    the bare name after ``/mnt/rootshare/`` (``unassigned.go:324-333``), which
+    mount and unmount refuse; merged with its configuration by mount point,
+    it keeps only ``automount`` from it (``unassigned.go:199-215``).
+    Unmounted, it is the configured entry: ``source`` is ``//server/share``
+    (``unassigned.go:607-635``) and the mount point the expected one
+    (``unassigned.go:645-655``).
+    """
+    name = config["mountpoint"]
+    common = {
+        "type": "root",
+        "mount_point": ROOT_SHARE_PREFIX + name,
+        "auto_mount": config["automount"],
+        "read_only": config["read_only"],
+        "timestamp": ts,
+    }
+    if config["mounted"]:
+        size, used = config["size_bytes"], config["used_bytes"]
+        return make(
+            "UnassignedRemoteShare",
+            common,
+            source=name,
+            status="mounted",
+            size_bytes=size,
+            used_bytes=used,
+            free_bytes=config["free_bytes"],
+            usage_percent=used / size * 100.0 if size else 0.0,
+        )
+    server, _, share = config["source"].removeprefix("//").partition("/")
+    return make(
+        "UnassignedRemoteShare",
+        common,
+        source=config["source"],
+        status="unmounted",
+        smb_server=server,
+        smb_share=share,
+    )
+
+
 def build_flash(ts: str) -> dict[str, Any]:
     """Build ``FlashDriveHealth``."""
     return make(

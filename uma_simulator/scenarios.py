@@ -13,12 +13,14 @@ from .scenario_apps import (
     build_plugins,
     build_user_scripts,
     build_vms,
+    registry_unreachable,
 )
 from .scenario_extra import (
     build_disk_thresholds,
     build_flash,
     build_mover,
     build_os_update,
+    build_root_shares,
     build_unassigned,
     build_zfs,
 )
@@ -105,6 +107,8 @@ def build_state(spec: ScenarioSpec, seed: int, now: datetime) -> State:
         user_scripts=build_user_scripts(now),
         disk_thresholds=build_disk_thresholds(ts),
         image_updates=updates,
+        registry_unreachable=registry_unreachable(spec),
+        root_shares=build_root_shares(spec.hostname),
         container_config=configs,
         disk_base_temps=base_temps,
         ups_connected=spec.ups,

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from . import routes_control as rc, routes_read as rr
-from .responses import SECURITY_HEADERS, json_reply, text_error
+from . import routes_control as rc, routes_read as rr, routes_updates as ru
+from .responses import SECURITY_HEADERS, NoAnswer, json_reply, text_error
 
 if TYPE_CHECKING:
     from .simulator import RequestRecord, Simulator
@@ -40,13 +40,13 @@ ROUTES: list[tuple[str, str, Handler | None]] = [
     ("GET", "/docker/networks", rr.get_cached),
     ("GET", "/docker/port-conflicts", NA),
     ("GET", "/docker/updates", rr.get_docker_updates),
-    ("POST", "/docker/updates/refresh", rc.docker_updates_refresh),
-    ("POST", "/docker/update-all", rc.docker_update_all),
+    ("POST", "/docker/updates/refresh", ru.docker_updates_refresh),
+    ("POST", "/docker/update-all", ru.docker_update_all),
     ("GET", "/docker/{id}", rr.get_docker_one),
     ("GET", "/docker/{id}/check-update", NA),
     ("GET", "/docker/{id}/size", NA),
     ("GET", "/docker/{id}/logs", NA),
-    ("POST", "/docker/{id}/update", rc.docker_update),
+    ("POST", "/docker/{id}/update", ru.docker_update),
     ("GET", "/vm", rr.get_cached),
     ("GET", "/vm/{id}", rr.get_vm),
     ("GET", "/ups", rr.get_cached),
@@ -93,9 +93,9 @@ ROUTES: list[tuple[str, str, Handler | None]] = [
     *[("GET", f"/settings/{s}", NA) for s in ("mover", "services", "network-services")],
     ("GET", "/plugins", NA),
     ("GET", "/plugins/check-updates", rr.get_plugin_check),
-    ("POST", "/plugins/updates/refresh", rc.plugins_refresh),
+    ("POST", "/plugins/updates/refresh", ru.plugins_refresh),
     ("POST", "/plugins/update-all", NA),
-    ("POST", "/plugins/{name}/update", rc.plugin_update),
+    ("POST", "/plugins/{name}/update", ru.plugin_update),
     ("GET", "/updates", NA),
     ("GET", "/os/update", rr.get_cached),
     ("GET", "/mover", rr.get_cached),
@@ -264,7 +264,11 @@ async def _handle(
         )
     if handler is None:
         return await _websocket(sim, request, headers)
-    return _with(await handler(sim, request, params), headers)
+    try:
+        answer = await handler(sim, request, params)
+    except NoAnswer:
+        return None
+    return _with(answer, headers)
 
 
 def _bearer(request: web.Request) -> str:

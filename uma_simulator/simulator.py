@@ -21,6 +21,7 @@ from .collectors import (
 from .dto import make
 from .faults import Faults
 from .hub import Hub
+from .longops import Durations
 from .mutations import MutationsMixin
 from .profiles import CURRENT, LEGACY, PROFILES, Profile, distort
 from .ratelimit import RateLimiter
@@ -102,6 +103,9 @@ class Simulator(MutationsMixin):
             default[1] if rate_burst is None else rate_burst,
         )
         self.request_log: list[RequestRecord] = []
+        #: how long updates and update checks take (see ``longops``)
+        self.durations = Durations()
+        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
         self.caches: dict[str, Any] = {}
         self.collectors: dict[str, Collector] = default_collectors(self.spec.zfs)
         self.last_network_sample: float | None = None
@@ -167,7 +171,27 @@ class Simulator(MutationsMixin):
         self._evolve(target - self._elapsed)
         self._elapsed = target
         self.hub.tick()
+        for wake, future in self._sleepers:
+            if wake <= target and not future.done():
+                future.set_result(None)
         return published
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait until :meth:`advance` has moved the simulated clock ``seconds`` on."""
+        if seconds <= 0:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (self._elapsed + seconds, future)
+        self._sleepers.append(entry)
+        try:
+            await future
+        finally:
+            self._sleepers.remove(entry)
+
+    @property
+    def sleeping(self) -> int:
+        """How many requests are in :meth:`sleep` (slow checks under way)."""
+        return len(self._sleepers)
 
     def _boot(self) -> list[str]:
         """Start every enabled collector: immediate runs now, staggered ones later."""

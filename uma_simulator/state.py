@@ -53,6 +53,12 @@ class State:
     disk_thresholds: JSONDict
     #: container name -> True when the registry has a newer image (docker_update input)
     image_updates: dict[str, bool] = field(default_factory=dict)
+    #: container names whose registry check fails (local image, private registry)
+    registry_unreachable: set[str] = field(default_factory=set)
+    #: Unassigned Devices root shares as configured in ``samba_mount.cfg``
+    #: (``source``, ``mountpoint``, ``automount``, ``read_only``) and whether
+    #: each is mounted (with its sizes); see ``scenario_extra.root_share``
+    root_shares: list[JSONDict] = field(default_factory=list)
     #: ids of spun-down disks (their temperature reads 0, hence ``spin_state`` standby)
     spun_down: set[str] = field(default_factory=set)
     #: disk id -> temperature the disk settles at while spinning

@@ -80,7 +80,7 @@ def remote_share_source(value: str) -> str | None:
     """``ValidateRemoteShareSource``: ``//server/share`` or ``server:/export``."""
     if not value:
         return "remote share source cannot be empty"
-    if len(value) > 4096:
+    if len(value.encode("utf-8", "surrogatepass")) > 4096:  # Go counts bytes
         return "invalid remote share source: exceeds 4096 characters"
     if any(ch in value for ch in "\x00\n\r"):
         return "invalid remote share source: must not contain control characters"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+import logging
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .api import UnraidApiError, UnraidError, UnraidValidationError
+from .api import UnraidApiError, UnraidError, UnraidNoAnswerError, UnraidValidationError
 from .const import DOMAIN
+
+_LOGGER = logging.getLogger(__package__)
 
 
 async def async_agent_call[T](target: str, call: Awaitable[T]) -> T:
@@ -38,3 +41,27 @@ async def async_agent_call[T](target: str, call: Awaitable[T]) -> T:
             translation_key="action_unreachable",
             translation_placeholders={"target": target, "error": str(err)},
         ) from err
+
+
+async def async_agent_command[T](target: str, call: Awaitable[T]) -> T | None:
+    """Like ``async_agent_call``, for a command whose answer the agent may drop.
+
+    The agent closes the connection, unanswered, of a request that outlasts
+    its 30 s write timeout, after doing the work. Such an outcome is unknown,
+    not a failure: this returns None, and the caller looks at the agent's
+    next reports. Errors the agent answers with still raise.
+    """
+
+    async def sent() -> T | None:
+        try:
+            return await call
+        except UnraidNoAnswerError as err:
+            _LOGGER.info(
+                "%s: the agent closed the connection without answering (%s); "
+                "its next report will tell whether it was done",
+                target,
+                err,
+            )
+            return None
+
+    return await async_agent_call(target, sent())

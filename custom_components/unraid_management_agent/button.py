@@ -8,7 +8,7 @@ from homeassistant.components.button import ButtonEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .actions import async_agent_call
+from .actions import async_agent_call, async_agent_command
 from .catalog import ITEM_BUTTONS, SERVER_BUTTONS
 from .coordinator import UnraidConfigEntry
 from .descriptions import ItemButtonDescription, ServerButtonDescription
@@ -42,11 +42,18 @@ class ServerButton(UnraidEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the command; failures raise with the agent's message."""
         desc = self.entity_description
-        result = await async_agent_call(
-            self.entity_id, desc.press_fn(self.coordinator.client)
-        )
+        coordinator = self.coordinator
+        command = desc.press_fn(coordinator.client)
+        if desc.no_answer_fn is not None:
+            sent = coordinator.data.snapshot()
+            result = await async_agent_command(self.entity_id, command)
+            if result is None:
+                desc.no_answer_fn(coordinator, sent)
+                return
+        else:
+            result = await async_agent_call(self.entity_id, command)
         if desc.done_fn is not None:
-            desc.done_fn(self.coordinator, result)
+            desc.done_fn(coordinator, result)
 
 
 class ItemButton(UnraidEntity, ButtonEntity):

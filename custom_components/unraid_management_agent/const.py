@@ -25,3 +25,7 @@ BACKOFF_RESET_AFTER: Final = timedelta(minutes=1)
 #: restarting), reconnect attempts are at most this many seconds apart.
 FAST_RETRY_MAX: Final = 4.0
 FAST_RETRY_WINDOW: Final = timedelta(minutes=5)
+
+#: Dispatcher signal (``.format(entry_id)``): "update all containers" was
+#: sent and left unanswered; the data as they were when it was sent go along.
+SIGNAL_UPDATE_ALL_UNANSWERED: Final = DOMAIN + "_update_all_unanswered_{}"

@@ -170,8 +170,11 @@ class UnraidCoordinator(ChannelCoordinator):
         elif channel is Topic.DOCKER_UPDATES:
             if payload is not None:
                 self.set_container_updates(
-                    (info.container_name, info.update_available)
-                    for info in payload.containers or ()
+                    (
+                        (info.container_name, info.available)
+                        for info in payload.containers or ()
+                    ),
+                    checked=True,
                 )
         elif channel is Topic.ARRAY:
             self._watch_parity(previous, payload)
@@ -202,17 +205,22 @@ class UnraidCoordinator(ChannelCoordinator):
 
     @callback
     def set_container_updates(
-        self, updates: Iterable[tuple[str | None, bool | None]]
+        self,
+        updates: Iterable[tuple[str | None, bool | None]],
+        *,
+        checked: bool = False,
     ) -> None:
-        """Record containers' update availability (by name); unknowns are skipped.
+        """Record containers' update availability (by name): True, False or None.
 
         Sources: the agent's registry checks (``docker_updates_update``), REST
         ``/docker`` (which merges them in, unlike container frames) and
-        updates the integration triggered itself.
+        updates the integration triggered itself. From a registry check
+        (``checked``), None is a failed check and recorded as unknown;
+        elsewhere None means "not reported" and is skipped.
         """
         changed = False
         for raw_name, available in updates:
-            if not raw_name or available is None:
+            if not raw_name or (available is None and not checked):
                 continue
             name = raw_name.lstrip("/")
             if self.data.container_updates.get(name) != available:

@@ -120,8 +120,22 @@ class UnraidData:
         """Start empty."""
         self.objects: dict[Channel, Any] = {}
         self.lists: dict[Topic, dict[str, Any]] = {topic: {} for topic in LIST_KEYS}
-        self.container_updates: dict[str, bool] = {}
+        #: container name -> update available (None: the agent's check failed)
+        self.container_updates: dict[str, bool | None] = {}
         self.boot_time: datetime | None = None
+
+    def snapshot(self) -> UnraidData:
+        """Return a copy that later data leave as it is (payloads are shared).
+
+        Slots are replaced, never changed in place, so copying the mappings
+        is enough.
+        """
+        copy = UnraidData()
+        copy.objects = dict(self.objects)
+        copy.lists = dict(self.lists)
+        copy.container_updates = dict(self.container_updates)
+        copy.boot_time = self.boot_time
+        return copy
 
     # Object topics -----------------------------------------------------
     @property

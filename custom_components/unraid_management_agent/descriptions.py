@@ -58,6 +58,10 @@ class ServerButtonDescription(ButtonEntityDescription):
     press_fn: Callable[[UnraidClient], Awaitable[Any]]
     #: Called with the agent's answer after a successful press.
     done_fn: Callable[[UnraidCoordinator, Any], None] | None = None
+    #: When set, a command the agent took and left unanswered (it outlasted
+    #: the agent's write timeout) is no error: this is called instead, with
+    #: the data as they were when the command was sent.
+    no_answer_fn: Callable[[UnraidCoordinator, UnraidData], None] | None = None
     exists_fn: Callable[[UnraidData], bool] = _always
 
 
@@ -108,7 +112,15 @@ class ItemUpdateDescription(UpdateEntityDescription):
     installed_fn: Callable[[UnraidData, str, Any], str | None]
     latest_fn: Callable[[UnraidData, str, Any], str | None]
     install_fn: Callable[[UnraidClient, str, Any], Awaitable[Any]]
+    #: An install the agent took and left unanswered has an unknown outcome:
+    #: ``marker_fn(data, key, item)`` notes, when it is sent, what it would
+    #: change; ``settle_fn(data, key, item, marker)`` reads the agent's later
+    #: reports: True done, False not done, None not reported yet.
+    marker_fn: Callable[[UnraidData, str, Any], Any]
+    settle_fn: Callable[[UnraidData, str, Any, Any], bool | None]
     #: Called after a successful install (e.g. to mark the update done).
     installed_callback: Callable[[UnraidCoordinator, str], None] | None = None
     title_fn: Callable[[str, Any], str | None] | None = None
+    #: "Update all containers" left unanswered puts this entity in progress.
+    follows_update_all: bool = False
     exists_fn: Callable[[Any], bool] = _always

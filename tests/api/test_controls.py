@@ -8,8 +8,10 @@ from custom_components.unraid_management_agent.api import (
     AgentEvent,
     Topic,
     UnraidConnectionError,
+    UnraidNoAnswerError,
     UnraidRequestError,
     UnraidServerError,
+    UnraidValidationError,
     UnraidWebSocket,
 )
 from custom_components.unraid_management_agent.api.models import (
@@ -119,6 +121,26 @@ async def test_update_container(agent: Agent) -> None:
     sim.advance(30)
     containers = _by_name(await client.get_containers())
     assert containers["sonarr"].id == result.container_id
+
+
+async def test_unanswered_updates(agent: Agent) -> None:
+    """Past the agent's write timeout: done, but the connection closes unanswered."""
+    sim, client = agent.sim, agent.client()
+    sim.durations.container_update = 31
+    sim.durations.plugin_update = 31
+    old_id = sim.find_container("sonarr")["id"]  # type: ignore[index]
+    with pytest.raises(UnraidNoAnswerError, match="without an answer"):
+        await client.update_container("sonarr")
+    assert sim.find_container("sonarr")["id"] != old_id  # type: ignore[index]
+    sim.set_image_update("plex")
+    with pytest.raises(UnraidNoAnswerError):
+        await client.update_all_containers()
+    assert sim.state.image_updates["plex"] is False
+    with pytest.raises(UnraidNoAnswerError):
+        await client.update_plugin("community.applications")
+    assert sim.state.plugins[0]["version"] == "2026.09.01"
+    # An answer the agent gives is still one: nothing to update is quick.
+    assert (await client.update_container("plex")).updated is False
 
 
 async def test_update_all_and_refresh(agent: Agent) -> None:
@@ -316,17 +338,60 @@ async def test_remote_shares(agent: Agent) -> None:
     unassigned = await client.get_unassigned()
     assert unassigned.remote_shares is not None
     states = {s.source: s.status for s in unassigned.remote_shares}
-    assert states == {nfs: "mounted", smb: "unmounted"}
+    assert states == {nfs: "mounted", smb: "unmounted", "scratch": "mounted"}
 
     with pytest.raises(UnraidServerError, match="Failed to mount remote share"):
         await client.remote_share_action("//other/share", mount=True)
     with pytest.raises(UnraidRequestError) as err:
-        await client.remote_share_action("backup-nas", mount=True)
+        await client.request(
+            "POST", "/unassigned/remote-shares/mount", json_body={"source": "nas"}
+        )
     assert err.value.status == 400
     assert err.value.message == (
-        'invalid remote share source "backup-nas": must be an SMB'
+        'invalid remote share source "nas": must be an SMB'
         " (//server/share) or NFS (server:/export) source"
     )
+
+
+async def test_root_share(agent: Agent) -> None:
+    """A UD root share: reported by its bare name once mounted, which is refused."""
+    sim, client = agent.sim, agent.client()
+
+    async def root() -> dict[str, str | None]:
+        sim.publish("unassigned_devices_update")
+        listing = await client.get_unassigned()
+        share = next(s for s in listing.remote_shares or () if s.type == "root")
+        return {
+            "source": share.source,
+            "mount_point": share.mount_point,
+            "status": share.status,
+            "smb_server": share.smb_server,
+        }
+
+    assert await root() == {
+        "source": "scratch",
+        "mount_point": "/mnt/rootshare/scratch",
+        "status": "mounted",
+        "smb_server": None,
+    }
+    # The agent refuses the source it reports (the client refuses it first).
+    with pytest.raises(UnraidValidationError, match="scratch"):
+        await client.remote_share_action("scratch", mount=False)
+    with pytest.raises(UnraidRequestError) as err:
+        await client.request(
+            "POST", "/unassigned/remote-shares/unmount", json_body={"source": "scratch"}
+        )
+    assert err.value.status == 400
+    # rc.unassigned knows it by its configured source.
+    await client.remote_share_action("//TOWER/scratch", mount=False)
+    assert await root() == {
+        "source": "//TOWER/scratch",
+        "mount_point": "/mnt/rootshare/scratch",
+        "status": "unmounted",
+        "smb_server": "TOWER",
+    }
+    await client.remote_share_action("//TOWER/scratch", mount=True)
+    assert (await root())["source"] == "scratch"
 
 
 async def test_update_plugin(agent: Agent, stub: Stub) -> None:

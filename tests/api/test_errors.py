@@ -14,6 +14,7 @@ from custom_components.unraid_management_agent.api import (
     UnraidAuthenticationError,
     UnraidConnectionError,
     UnraidInvalidResponseError,
+    UnraidNoAnswerError,
     UnraidNotFoundError,
     UnraidRateLimitedError,
     UnraidRequestError,
@@ -200,7 +201,8 @@ async def test_connection_refused(free_port: int, session: object) -> None:
     client = UnraidClient("127.0.0.1", free_port, session=session)  # type: ignore[arg-type]
     with pytest.raises(UnraidConnectionError, match="GET /system") as err:
         await client.get_system()
-    assert not isinstance(err.value, UnraidTimeoutError)
+    # Nothing was sent: neither a timeout nor an unanswered request.
+    assert not isinstance(err.value, UnraidTimeoutError | UnraidNoAnswerError)
     with pytest.raises(UnraidConnectionError, match="WebSocket connection failed"):
         await client.connect_websocket()
 

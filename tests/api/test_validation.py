@@ -71,6 +71,15 @@ REFUSED: list[tuple[str, Call]] = [
     ("share empty", lambda c: c.remote_share_action("", mount=True)),
     ("share option", lambda c: c.remote_share_action("-oremount", mount=True)),
     ("share traversal", lambda c: c.remote_share_action("//a/../b", mount=False)),
+    ("share bare name", lambda c: c.remote_share_action("scratch", mount=False)),
+    ("share no smb share", lambda c: c.remote_share_action("//nas/", mount=True)),
+    ("share no nfs export", lambda c: c.remote_share_action("nas:/", mount=True)),
+    ("share no nfs server", lambda c: c.remote_share_action(":/x", mount=True)),
+    ("share null", lambda c: c.remote_share_action("//a/b\x00", mount=True)),
+    (
+        "share too long",
+        lambda c: c.remote_share_action("//a/" + "é" * 2047, mount=True),
+    ),
     # plugins
     ("plugin space", lambda c: c.update_plugin("a b")),
     ("plugin newline", lambda c: c.update_plugin("p\n")),
@@ -174,12 +183,19 @@ def test_script_name_agrees(value: str) -> None:
     assert sends == (agent_rules.user_script_name(value) is None)
 
 
-@settings(max_examples=300)
-@given(st.text(alphabet="ab/:.-", max_size=12))
-def test_remote_share_never_stricter(value: str) -> None:
-    """Remote shares: the client never refuses a source the agent accepts."""
-    if agent_rules.remote_share_source(value) is None:
-        assert _sends(lambda c: c.remote_share_action(value, mount=True))
+@settings(max_examples=500)
+@given(st.text(alphabet="ab/:.-\n\r\x00", max_size=12))
+@example("scratch")
+@example("//a/b")
+@example("//a")
+@example("a:/b")
+@example("a:/")
+@example("//" + "a" * 4094)
+@example("//" + "a" * 4095)
+def test_remote_share_agrees(value: str) -> None:
+    """Remote shares: the client sends exactly what ``ValidateRemoteShareSource`` accepts."""
+    sends = _sends(lambda c: c.remote_share_action(value, mount=True))
+    assert sends == (agent_rules.remote_share_source(value) is None)
 
 
 def test_valid_names_are_encoded() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.unraid_management_agent.switch import CONFIRMED_STATE_HOLD
 from tests.helpers import Agent, move_time, wait_until
 
-from .conftest import coordinator_of, eid, has_entity, state_of
+from .conftest import coordinator_of, eid, entry_entities, has_entity, state_of, uid
 
 PLEX = ("switch", "container", "plex", "running")
 WINDOWS = ("switch", "vm", "Windows 11", "running")
@@ -145,22 +145,51 @@ async def test_agent_error_keeps_reported_state(
     assert state_of(hass, *UBUNTU).state == STATE_OFF
 
 
-async def test_agent_400_with_message(
+async def test_no_switch_for_refused_sources(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
-    """The agent's validator text reaches the user (remote share source)."""
+    """A share the agent could not mount by its source gets no mount switch."""
     sim = agent.sim
     share = copy.deepcopy(sim.state.unassigned["remote_shares"][1])
     share["source"] = "nas-without-export"
     sim.state.unassigned["remote_shares"].append(share)
     sim.publish("unassigned_devices_update")
-    entity = ("switch", "remote", "nas-without-export", "mount")
-    await wait_until(hass, lambda: has_entity(hass, *entity))
-    with pytest.raises(HomeAssistantError) as caught:
-        await _switch(hass, entity, True)
-    assert not isinstance(caught.value, ServiceValidationError)
-    assert "invalid remote share source" in str(caught.value)
-    assert state_of(hass, *entity).state == STATE_OFF
+    usage = ("sensor", "remote", "nas-without-export", "usage")
+    await wait_until(hass, lambda: has_entity(hass, *usage))
+    assert not has_entity(hass, "switch", "remote", "nas-without-export", "mount")
+    assert state_of(hass, *MEDIA).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_root_share_keeps_one_key(
+    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
+) -> None:
+    """A UD root share: the same entities mounted or not, and no mount switch.
+
+    Mounted, the agent reports it by its bare name, which mount and unmount
+    refuse; unmounted, by its configured ``//server/share``.
+    """
+    sim = agent.sim
+    root = ("remote", "/mnt/rootshare/scratch")
+    mounted = ("binary_sensor", *root, "mounted")
+    assert state_of(hass, *mounted).state == STATE_ON
+    assert state_of(hass, "sensor", *root, "usage").state == "25.0"
+    assert state_of(hass, *mounted).name == "tower Remote share scratch mounted"
+    assert not has_entity(hass, "switch", *root, "mount")
+
+    sim.state.root_shares[0]["mounted"] = False
+    sim.publish("unassigned_devices_update")
+    await wait_until(hass, lambda: state_of(hass, *mounted).state == STATE_OFF)
+    assert state_of(hass, "sensor", *root, "usage").state == STATE_UNKNOWN
+    scratch = [
+        entry.unique_id
+        for entry in entry_entities(hass, loaded)
+        if "scratch" in entry.unique_id
+    ]
+    assert sorted(scratch) == [
+        uid(*root, "mounted"),
+        uid(*root, "usage"),
+    ]
 
 
 async def test_unauthorized(

@@ -19,6 +19,7 @@ from .exceptions import (
     UnraidAuthenticationError,
     UnraidConnectionError,
     UnraidInvalidResponseError,
+    UnraidNoAnswerError,
     UnraidNotFoundError,
     UnraidRateLimitedError,
     UnraidRequestError,
@@ -188,8 +189,13 @@ class HttpCore:
                     headers = response.headers
             except TimeoutError as err:
                 raise UnraidTimeoutError(f"{method} {path}: no answer in time") from err
-            except (aiohttp.ClientError, OSError) as err:
+            except aiohttp.ClientConnectorError as err:
                 raise UnraidConnectionError(f"{method} {path}: {err}") from err
+            except (aiohttp.ClientError, OSError) as err:
+                # Connected and sent: the connection broke before a whole answer.
+                raise UnraidNoAnswerError(
+                    f"{method} {path}: connection closed without an answer ({err})"
+                ) from err
         if status == 429:
             hint = _retry_after(headers.get("Retry-After"))
             self._limiter.pause(hint if hint is not None else 1.0)

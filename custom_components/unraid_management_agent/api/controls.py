@@ -30,8 +30,43 @@ _PARITY_ACTIONS: Final = frozenset({"stop", "pause", "resume"})
 _IMPORTANCES: Final = frozenset({"alert", "warning", "normal", "info"})
 
 
-#: Container updates pull images; the agent may take minutes to answer.
+def remote_share_source_error(source: str) -> str | None:
+    """Say why the agent refuses ``source`` for mount/unmount (None: it accepts it).
+
+    The agent's rules (``ValidateRemoteShareSource``): SMB ``//server/share``
+    or NFS ``server:/export``, at most 4096 characters, no control characters,
+    no leading hyphen, no ``..``.
+    """
+    if not source:
+        return "remote share source cannot be empty"
+    if len(source.encode("utf-8", "surrogatepass")) > 4096:
+        return "invalid remote share source: exceeds 4096 characters"
+    if any(char in source for char in "\x00\n\r"):
+        return "invalid remote share source: must not contain control characters"
+    if source.startswith("-") or ".." in source:
+        return f"invalid remote share source: {source}"
+    if source.startswith("//"):
+        server, _, share = source[2:].partition("/")
+        if server and share:
+            return None
+        return f"invalid SMB remote share source (expected //server/share): {source}"
+    server, found, export = source.partition(":/")
+    if found and server and export:
+        return None
+    return (
+        "invalid remote share source (must be //server/share or server:/export): "
+        + source
+    )
+
+
+#: Container updates pull images: minutes. The agent drops the answer of
+#: any request past its 30 s write timeout, closing the connection when the
+#: work is done; waiting for that tells when to look at the outcome.
 LONG_COMMAND_TIMEOUT: Final = 900.0
+#: The agent bounds its update checks at 30 s (``allContainersUpdateCheckTimeout``,
+#: ``pluginCheckTimeout``) and cancels them when the client goes away, caching
+#: what it had by then: wait for the whole check.
+CHECK_COMMAND_TIMEOUT: Final = 35.0
 
 
 class AgentControls(HttpCore):
@@ -72,14 +107,18 @@ class AgentControls(HttpCore):
 
     async def refresh_docker_updates(self) -> ContainerUpdatesResult:
         """Ask the agent to check the registries for container updates now."""
-        data = await self.request("POST", "/docker/updates/refresh")
+        data = await self.request(
+            "POST", "/docker/updates/refresh", time_limit=CHECK_COMMAND_TIMEOUT
+        )
         return self._require(
             ContainerUpdatesResult.parse(data), "/docker/updates/refresh"
         )
 
     async def refresh_plugin_updates(self) -> PluginList:
         """Ask the agent to check for plugin updates now."""
-        data = await self.request("POST", "/plugins/updates/refresh")
+        data = await self.request(
+            "POST", "/plugins/updates/refresh", time_limit=CHECK_COMMAND_TIMEOUT
+        )
         return self._require(PluginList.parse(data), "/plugins/updates/refresh")
 
     @staticmethod
@@ -186,9 +225,10 @@ class AgentControls(HttpCore):
         )
 
     async def remote_share_action(self, source: str, *, mount: bool) -> ActionResponse:
-        """Mount or unmount an Unassigned Devices remote share."""
-        if not source or source.startswith("-") or ".." in source:
-            raise UnraidValidationError(f"invalid remote share source: {source}")
+        """Mount or unmount an Unassigned Devices remote share (by its source)."""
+        error = remote_share_source_error(source)
+        if error is not None:
+            raise UnraidValidationError(error)
         action = "mount" if mount else "unmount"
         return await self._action(
             f"/unassigned/remote-shares/{action}", json_body={"source": source}

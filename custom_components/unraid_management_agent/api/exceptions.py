@@ -15,6 +15,14 @@ class UnraidTimeoutError(UnraidConnectionError):
     """The agent did not answer in time."""
 
 
+class UnraidNoAnswerError(UnraidConnectionError):
+    """The request reached the agent, which closed the connection without answering.
+
+    The outcome of a command is unknown: the agent closes the connection of
+    a handler that outlasts its 30 s write timeout, after doing the work.
+    """
+
+
 class UnraidInvalidResponseError(UnraidError):
     """The agent answered with something the client cannot use."""
 

@@ -12,7 +12,13 @@ from homeassistant.const import (
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..api import Topic, UnraidClient
-from ..api.models import ActionResponse, ContainerInfo, ContainerUpdateResult, VMInfo
+from ..api.models import (
+    ActionResponse,
+    ContainerInfo,
+    ContainerUpdateResult,
+    ContainerUpdatesResult,
+    VMInfo,
+)
 from ..coordinator import UnraidCoordinator
 from ..data import Local, UnraidData
 from ..descriptions import (
@@ -218,7 +224,10 @@ def container_installed(
 def container_latest(
     data: UnraidData, key: str, container: ContainerInfo
 ) -> str | None:
-    """Return the latest version: the installed one unless the agent found an update."""
+    """Return the latest version: the installed one unless the agent found an update.
+
+    Unknown (None) before any check, and when the agent's check failed.
+    """
     installed = container_installed(data, key, container)
     available = data.container_updates.get(key)
     if available is None:
@@ -235,6 +244,39 @@ async def _update_container(
     return await client.update_container(key)
 
 
+def _container_marker(
+    data: UnraidData, _key: str, container: ContainerInfo
+) -> tuple[ContainerInfo, ContainerUpdatesResult | None]:
+    """Note the container and the agent's last check when an update is sent."""
+    return container, data.docker_updates
+
+
+def container_settled(
+    data: UnraidData,
+    key: str,
+    container: ContainerInfo,
+    marker: tuple[ContainerInfo, ContainerUpdatesResult | None],
+) -> bool | None:
+    """Tell from the agent's reports whether an unanswered update was done.
+
+    The agent recreates a container it updates: a new id means done. The
+    same container reported with its update status again (a new check, or
+    a new REST ``/docker`` read) means not done. Until then (frames carry
+    no update status) it is not known.
+    """
+    sent, sent_check = marker
+    if container.id != sent.id:
+        return True
+    check = data.docker_updates
+    if check != sent_check and check is not None:
+        for info in check.containers or ():
+            if (info.container_name or "").lstrip("/") == key:
+                return info.container_id != sent.id
+    if container is not sent and container.update_available is not None:
+        return False
+    return None
+
+
 CONTAINER_UPDATES: tuple[ItemUpdateDescription, ...] = (
     ItemUpdateDescription(
         key="image",
@@ -244,10 +286,13 @@ CONTAINER_UPDATES: tuple[ItemUpdateDescription, ...] = (
         installed_fn=container_installed,
         latest_fn=container_latest,
         install_fn=_update_container,
+        marker_fn=_container_marker,
+        settle_fn=container_settled,
         installed_callback=lambda coordinator, key: coordinator.set_container_updates(
             ((key, False),)
         ),
         title_fn=lambda key, c: _image_name(c.image) if c is not None else key,
+        follows_update_all=True,
     ),
 )
 

@@ -16,7 +16,7 @@ from homeassistant.const import (
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..api import Topic, UnraidClient
-from ..api.models import ActionResponse, GPUMetrics, PluginInfo, UPSStatus
+from ..api.models import ActionResponse, GPUMetrics, PluginInfo, PluginList, UPSStatus
 from ..coordinator import UnraidCoordinator
 from ..data import UnraidData
 from ..descriptions import (
@@ -259,6 +259,30 @@ async def _update_plugin(
     return await client.update_plugin(key)
 
 
+def _plugin_marker(
+    data: UnraidData, _key: str, plugin: PluginInfo
+) -> tuple[str | None, PluginList | None]:
+    """Note the plugin's version and the agent's last list when an update is sent."""
+    return plugin.version, data.plugin_updates
+
+
+def plugin_settled(
+    data: UnraidData,
+    _key: str,
+    plugin: PluginInfo,
+    marker: tuple[str | None, PluginList | None],
+) -> bool | None:
+    """Tell from the agent's next plugin list whether an unanswered update was done.
+
+    (A plugin that list no longer shows, as the agent lists only plugins
+    with an update, is unavailable until it has one again.)
+    """
+    version, listing = marker
+    if data.plugin_updates == listing:
+        return None  # no new list yet
+    return plugin.version != version
+
+
 PLUGINS = ItemGroup(
     channel=Topic.PLUGIN_UPDATES,
     prefix="plugin",
@@ -278,6 +302,8 @@ PLUGIN_UPDATES: tuple[ItemUpdateDescription, ...] = (
             else (plugin.version if plugin else None)
         ),
         install_fn=_update_plugin,
+        marker_fn=_plugin_marker,
+        settle_fn=plugin_settled,
         title_fn=lambda key, _plugin: key,
     ),
 )

@@ -15,9 +15,11 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfTemperature,
 )
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from ..api import Topic
 from ..api.models import ParityCheckRecord
+from ..const import SIGNAL_UPDATE_ALL_UNANSWERED
 from ..coordinator import UnraidCoordinator
 from ..data import Channel, Extra, UnraidData
 from ..descriptions import (
@@ -171,6 +173,22 @@ def mark_containers_updated(coordinator: UnraidCoordinator, result: Any) -> None
         for item in getattr(result, "results", None) or ()
         if item.updated
     )
+
+
+def containers_updating(coordinator: UnraidCoordinator, sent: UnraidData) -> None:
+    """After "update all" left unanswered: its containers' updates are in progress.
+
+    Each container update entity then waits for the agent's reports.
+    """
+    async_dispatcher_send(
+        coordinator.hass,
+        SIGNAL_UPDATE_ALL_UNANSWERED.format(coordinator.config_entry.entry_id),
+        sent,
+    )
+
+
+def _check_unanswered(coordinator: UnraidCoordinator, _sent: UnraidData) -> None:
+    """Do nothing: a check past its 30 s bound is published by the agent anyway."""
 
 
 def _running(data: UnraidData, kind: str) -> int:
@@ -510,6 +528,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         channels=(Topic.CONTAINERS,),
         press_fn=lambda client: client.update_all_containers(),
         done_fn=mark_containers_updated,
+        no_answer_fn=containers_updating,
         exists_fn=lambda d: bool(d.containers),
     ),
     ServerButtonDescription(
@@ -518,6 +537,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         channels=(Topic.CONTAINERS,),
         entity_category=EntityCategory.DIAGNOSTIC,
         press_fn=lambda client: client.refresh_docker_updates(),
+        no_answer_fn=_check_unanswered,
         exists_fn=lambda d: bool(d.containers),
     ),
 )

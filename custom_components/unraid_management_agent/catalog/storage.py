@@ -16,6 +16,7 @@ from homeassistant.const import (
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..api import Topic
+from ..api.controls import remote_share_source_error
 from ..api.models import DiskInfo, UnassignedDevice, UnassignedRemoteShare
 from ..coordinator import UnraidCoordinator
 from ..data import UnraidData
@@ -318,13 +319,48 @@ def _ud_devices(data: UnraidData) -> dict[str, UnassignedDevice]:
     }
 
 
+#: Where Unassigned Devices mounts its root shares.
+ROOT_SHARE_PREFIX = "/mnt/rootshare/"
+
+
+def remote_share_key(share: UnassignedRemoteShare) -> str | None:
+    """Return a remote share's stable key: its source, or a root share's mount point.
+
+    A UD root share is reported with its configured source ``//server/share``
+    while unmounted, and with the bare name it is mounted under
+    (``/mnt/rootshare/<name>``) while mounted; its mount point is the same in
+    both states.
+    """
+    if share.type == "root" and (share.mount_point or "").startswith(ROOT_SHARE_PREFIX):
+        return share.mount_point
+    return share.source or None
+
+
 def _remote_shares(data: UnraidData) -> dict[str, UnassignedRemoteShare]:
     listing = data.unassigned
     if listing is None:
         return {}
-    return {
-        share.source: share for share in listing.remote_shares or () if share.source
-    }
+    shares: dict[str, UnassignedRemoteShare] = {}
+    for share in listing.remote_shares or ():
+        key = remote_share_key(share)
+        if key is not None:
+            shares[key] = share
+    return shares
+
+
+def _mountable(share: UnassignedRemoteShare) -> bool:
+    """Whether the agent mounts and unmounts this share by the source it reports.
+
+    It takes only ``//server/share`` and ``server:/export``; a root share is
+    reported, once mounted, under a bare name it refuses.
+    """
+    return (
+        share.type != "root" and remote_share_source_error(share.source or "") is None
+    )
+
+
+def _remote_label(key: str, _share: UnassignedRemoteShare | None) -> str:
+    return key.removeprefix(ROOT_SHARE_PREFIX)
 
 
 UNASSIGNED_DEVICES = ItemGroup(
@@ -340,7 +376,7 @@ REMOTE_SHARES = ItemGroup(
     channel=Topic.UNASSIGNED,
     prefix="remote",
     items_fn=_remote_shares,
-    label_fn=lambda key, _share: key,
+    label_fn=_remote_label,
 )
 
 UD_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
@@ -378,11 +414,13 @@ REMOTE_SHARE_SWITCHES: tuple[ItemSwitchDescription, ...] = (
         key="mount",
         translation_key="remote_share_mount",
         is_on_fn=lambda share: share.status == "mounted" if share.status else None,
+        # Switches exist only for shares whose key is their source.
         turn_on_fn=lambda client, key, _share: client.remote_share_action(
             key, mount=True
         ),
         turn_off_fn=lambda client, key, _share: client.remote_share_action(
             key, mount=False
         ),
+        exists_fn=_mountable,
     ),
 )

@@ -79,6 +79,18 @@ class ContainerUpdateInfo(Model):
     update_available: bool | None = None
     timestamp: datetime | None = None
 
+    @property
+    def available(self) -> bool | None:
+        """Whether the registry has a newer image; None when the check failed.
+
+        A failed check (private registry, local image, rate limit) comes as
+        ``update_available:false`` without a latest digest: the agent's own
+        ``Status()`` calls it unknown.
+        """
+        if not self.latest_digest or self.update_available is None:
+            return None
+        return self.update_available
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ContainerUpdatesResult(Model):
