@@ -371,6 +371,12 @@ class UnraidCoordinator(ChannelCoordinator):
                 ) from outcome
             if not isinstance(outcome, UnraidError):
                 raise outcome
+        # Marked before any raise: a re-read of a few topics that fails as a
+        # whole (a silent topic's REST read) must still show them as not current.
+        for channel in errors:
+            if channel not in self.failed_topics:
+                self.failed_topics.add(channel)
+                self._notify(channel)
         if errors and (Topic.SYSTEM in errors or not results):
             first = errors.get(Topic.SYSTEM) or next(iter(errors.values()))
             retry_after = None
@@ -391,9 +397,6 @@ class UnraidCoordinator(ChannelCoordinator):
                 self.name,
                 outcome,
             )
-            if channel not in self.failed_topics:
-                self.failed_topics.add(channel)
-                self._notify(channel)
         now = dt_util.utcnow()
         for channel in results:
             if isinstance(channel, Topic):

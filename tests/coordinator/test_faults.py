@@ -453,3 +453,21 @@ async def test_server_errors_are_counted_and_logged_once(
     assert coordinator.stats.rest_errors["UnraidServerError"] >= 4
     assert len([r for r in caplog.records if "Error fetching" in r.getMessage()]) == 1
     assert mode(hass) == "offline"
+
+
+async def test_silent_topic_whose_rest_read_fails_is_not_current(
+    hass: HomeAssistant, agent: Agent, running: Any, freezer: Any
+) -> None:
+    """A stuck collector and a failing endpoint: its entities say so, others stay."""
+    coordinator = running
+    agent.sim.faults.muted.add("container_list_update")
+    agent.sim.faults.set_rest_mode("500", "/api/v1/docker")
+    for _ in range(10):  # 150 s: past 4 container cadences and the grace
+        agent.sim.advance(15)
+        await move_time(hass, freezer, 15)
+        await settle(hass)
+    assert plex(hass) == STATE_UNAVAILABLE
+    assert coordinator.stream_connected
+    agent.sim.faults.clear()
+    agent.sim.publish("container_list_update")
+    await wait_until(hass, lambda: plex(hass) == "on")

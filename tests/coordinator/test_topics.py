@@ -25,16 +25,6 @@ from tests.helpers import (
 from uma_simulator import Simulator, create_app
 
 
-@pytest.fixture
-async def running(
-    hass: HomeAssistant, agent: Agent, config_entry: Any, freezer: Any
-) -> Any:
-    """Set the integration up against the simulator, HA's clock at the simulator's."""
-    freezer.move_to(agent.sim.now)
-    await setup_entry(hass, config_entry)
-    return config_entry.runtime_data
-
-
 def state(hass: HomeAssistant, platform: str, suffix: str, server: str = SERVER) -> str:
     """Return the state of our entity with this unique id suffix."""
     return hass.states.get(entity_id(hass, platform, f"{server}_{suffix}")).state
