@@ -21,7 +21,7 @@ from custom_components.unraid_management_agent.const import DOMAIN
 from uma_simulator import Simulator
 
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-SERVER = "sim-guid"
+SERVER = "0781-5583-8355-81071a2b3c4d"
 
 
 @dataclass

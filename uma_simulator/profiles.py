@@ -24,6 +24,17 @@ _CORE = frozenset(
     }
 )
 _2025_11 = _CORE | {"hardware_update"}
+#: REST paths the first 2025.11 agents (before v2025.11.15) did not have yet.
+_SINCE_2025_11 = (
+    "/hardware",
+    "/registration",
+    "/logs",
+    "/notifications",
+    "/unassigned",
+    "/zfs",
+    "/system/reboot",
+    "/system/shutdown",
+)
 _2026_02 = _2025_11 | {"nut_status_update", "collector_state_change"}
 _2026_05 = _2026_02 | {
     "registration_update",
@@ -66,6 +77,10 @@ class Profile:
     rate_global: bool = False
     """One bucket for every client (the web UI included), not one per IP."""
     token_auth: bool = True
+    versioned: bool = True
+    """``/system`` carries ``agent_version`` (from v2025.11.22)."""
+    gpu_vendor: bool = True
+    """GPU frames carry ``vendor`` (from v2025.11.14)."""
     disk_size_halved: bool = False
     """``size_bytes`` is half the real size (fixed in 2026.03.00)."""
     share_sizes_kib: bool = False
@@ -106,6 +121,17 @@ PROFILES: dict[str, Profile] = {
     profile.name: profile
     for profile in (
         Profile(
+            # v2025.11.0–11.11 (the last of them): 9 topics, no GUID to be
+            # had (/registration came in 11.15), no agent_version (11.22).
+            name="2025.11.0",
+            agent_version="2025.11.11",
+            pushed=_CORE,
+            missing=_SINCE_2025_11 + _SINCE_2026_01 + _SINCE_2026_03 + _SINCE_2026_06,
+            versioned=False,
+            gpu_vendor=False,
+            **_OLD_AGENT,
+        ),
+        Profile(
             name="2025.11",
             agent_version="2025.11.26",
             pushed=_2025_11,
@@ -141,7 +167,14 @@ CURRENT = "current"
 
 def distort(profile: Profile, topic: str, payload: Any) -> Any:
     """Apply the generation's value bugs to a collected payload (a fresh copy)."""
-    if topic == "disk_list_update" and isinstance(payload, list):
+    if topic == "system_update" and isinstance(payload, dict):
+        if not profile.versioned:
+            payload.pop("agent_version", None)
+    elif topic == "gpu_metrics_update" and isinstance(payload, list):
+        if not profile.gpu_vendor:
+            for gpu in payload:
+                gpu.pop("vendor", None)
+    elif topic == "disk_list_update" and isinstance(payload, list):
         for disk in payload:
             if profile.disk_size_halved and isinstance(disk.get("size_bytes"), int):
                 disk["size_bytes"] //= 2

@@ -286,14 +286,14 @@ def root_share(config: dict[str, Any], ts: str) -> dict[str, Any]:
     )
 
 
-def build_flash(ts: str) -> dict[str, Any]:
+def build_flash(ts: str, guid: str) -> dict[str, Any]:
     """Build ``FlashDriveHealth``."""
     return make(
         "FlashDriveHealth",
         device="/dev/sda",
         model="Cruzer Fit",
         vendor="SanDisk",
-        guid="0781-5583-8355-81071A2B3C4D",
+        guid=guid,
         size_bytes=32_008_830_976,
         used_bytes=1_425_014_784,
         free_bytes=30_583_816_192,

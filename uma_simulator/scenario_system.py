@@ -447,7 +447,14 @@ def build_tuning(ts: str) -> dict[str, Any]:
     )
 
 
-def build_registration(spec: ScenarioSpec, now: datetime, ts: str) -> dict[str, Any]:
+def server_guid(seed: int) -> str:
+    """Return the GUID of the simulated server: one USB flash drive per seed."""
+    return f"0781-5583-8355-{0x81071A2B3C4D + seed - 1:012X}"
+
+
+def build_registration(
+    spec: ScenarioSpec, now: datetime, ts: str, guid: str
+) -> dict[str, Any]:
     """Build ``Registration``; ``regTm`` (a past registration time) yields ``expired``."""
     registered = go_time(now - timedelta(days=900, hours=3, minutes=17))
     return make(
@@ -457,7 +464,7 @@ def build_registration(spec: ScenarioSpec, now: datetime, ts: str) -> dict[str, 
         expiration=registered,
         update_expiration=registered,
         server_name=spec.hostname,
-        guid="0781-5583-8355-81071A2B3C4D",
+        guid=guid,
         timestamp=ts,
     )
 

@@ -35,6 +35,7 @@ from .scenario_system import (
     build_system,
     build_tuning,
     build_ups,
+    server_guid,
 )
 from .spec import SCENARIOS, ScenarioSpec
 from .state import State
@@ -88,7 +89,7 @@ def build_state(spec: ScenarioSpec, seed: int, now: datetime) -> State:
         gpus=build_gpus(spec, ts),
         network=build_network(spec, rng, ts),
         hardware=build_hardware(spec, ts),
-        registration=build_registration(spec, now, ts),
+        registration=build_registration(spec, now, ts, server_guid(seed)),
         notifications=build_notifications(spec, now),
         unassigned=build_unassigned(ts),
         zfs_pools=pools,
@@ -103,7 +104,7 @@ def build_state(spec: ScenarioSpec, seed: int, now: datetime) -> State:
         mover=build_mover(now, ts),
         parity_schedule=schedule,
         parity_history=history,
-        flash=build_flash(ts),
+        flash=build_flash(ts, server_guid(seed)),
         user_scripts=build_user_scripts(now),
         disk_thresholds=build_disk_thresholds(ts),
         image_updates=updates,

@@ -50,7 +50,7 @@ class Simulator(MutationsMixin):
 
     ``scenario`` is ``"home"``, ``"large"`` or ``"minimal"``; ``seed`` makes every
     generated value deterministic; ``profile`` is the agent generation (see
-    :data:`uma_simulator.profiles.PROFILES`: ``"2025.11"``, ``"2026.02"``,
+    :data:`uma_simulator.profiles.PROFILES`: ``"2025.11.0"``, ``"2025.11"``, ``"2026.02"``,
     ``"2026.05"``, ``"current"``) with its pushed topics, endpoints, limits and
     value bugs; ``legacy=True`` stands for ``"2026.02"``, the last agents whose
     every WebSocket event is ``"update"`` and that ignore subscriptions;
@@ -370,6 +370,22 @@ class Simulator(MutationsMixin):
         self._boot_elapsed = self._elapsed
         self.faults.offline = False
         self.limiter.reset()
+
+    def upgrade(self, profile: str) -> None:
+        """Install the agent of generation ``profile``: it restarts as that one.
+
+        The server (its disks, containers, GUID) stays the same; what the new
+        agent pushes, serves and gets wrong is that of ``profile``.
+        """
+        if profile not in PROFILES:
+            raise ValueError(
+                f"unknown profile {profile!r}; choose from {list(PROFILES)}"
+            )
+        self.profile = PROFILES[profile]
+        self.legacy = not self.profile.named_events
+        self.state.agent_version = self.profile.agent_version
+        self.state.system["agent_version"] = self.profile.agent_version
+        self.restart()
 
     def start(self) -> None:
         """Start the real-time ticker: :meth:`advance` on wall-clock time × ``speed``."""

@@ -12,6 +12,7 @@ from .api import UnraidClient
 from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .devices import async_track_devices, device_is_current
+from .identity import async_follow_identity
 from .push import PushListener, StreamSupervisor
 
 PLATFORMS: list[Platform] = [
@@ -44,6 +45,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bo
     coordinator = UnraidCoordinator(hass, entry, build_client(hass, dict(entry.data)))
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    async_follow_identity(coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.start_timers()
     async_track_devices(coordinator)

@@ -36,6 +36,7 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import UnraidConfigEntry
+from .identity import ServerIdentity, identity_of
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,8 +71,8 @@ class AgentStarting(UnraidError):
 
 async def validate_connection(
     hass: HomeAssistant, data: Mapping[str, Any]
-) -> tuple[str, str]:
-    """Check that the agent answers and accepts us; return (unique id, title).
+) -> tuple[ServerIdentity, str]:
+    """Check that the agent answers and accepts us; return (identity, title).
 
     Raises ``InvalidHost`` for a host that is not a name or an address (a
     URL, ``host:port``), ``UnraidAuthenticationError`` when a token is needed
@@ -86,23 +87,28 @@ async def validate_connection(
     system = await client.get_system()
     if system.is_placeholder:
         raise AgentStarting("the agent has not collected any data yet")
+    # The GUID is in /registration (agents from 2025.11.15) and in
+    # /system/flash (from 2026.01.01); older agents go by their host name.
     try:
         guid = (await client.get_registration()).guid
     except UnraidNotFoundError:
-        # Agents before 2025.11.15 have no /registration: use the host name.
         guid = None
+    if not guid:
+        try:
+            guid = (await client.get_flash()).guid
+        except UnraidAuthenticationError:
+            raise
+        except UnraidError as err:
+            # Absent (404) or failing to read the USB drive (500): no GUID.
+            _LOGGER.debug("No GUID from /system/flash: %s", err)
     hostname = system.hostname or None
-    title = hostname or str(data[CONF_HOST])
-    if guid:
-        unique_id = guid.lower()
-    else:
-        unique_id = (hostname or f"{data[CONF_HOST]}:{data[CONF_PORT]}").lower()
-    return unique_id, title
+    identity = identity_of(guid, hostname, str(data[CONF_HOST]), int(data[CONF_PORT]))
+    return identity, hostname or str(data[CONF_HOST])
 
 
 async def _check(
     hass: HomeAssistant, data: Mapping[str, Any]
-) -> tuple[dict[str, str], tuple[str, str] | None]:
+) -> tuple[dict[str, str], tuple[ServerIdentity, str] | None]:
     """Validate, mapping failures to form errors."""
     try:
         return {}, await validate_connection(hass, data)
@@ -150,9 +156,11 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             data = _clean(user_input)
             errors, found = await _check(self.hass, data)
             if found is not None:
-                unique_id, title = found
-                await self.async_set_unique_id(unique_id)
+                identity, title = found
+                await self.async_set_unique_id(identity.unique_id)
                 self._abort_if_unique_id_configured(updates=data)
+                if (known := self._known_by_fallback(identity, data)) is not None:
+                    return known
                 return self.async_create_entry(title=title, data=data)
         return self.async_show_form(
             step_id="user",
@@ -174,8 +182,10 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             CONF_VERIFY_SSL: True,
         }
         name = str(properties.get("name") or discovery_info.hostname.split(".")[0])
+        identity: ServerIdentity | None = None
         try:
-            unique_id, title = await validate_connection(self.hass, data)
+            identity, title = await validate_connection(self.hass, data)
+            unique_id = identity.unique_id
         except (UnraidAuthenticationError, AgentStarting):
             # The server cannot be identified before the user gives a token
             # (or before the agent's first collection): go by its mDNS name
@@ -190,9 +200,12 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             _LOGGER.exception("Unexpected error while checking a discovered agent")
             return self.async_abort(reason="unknown")
         await self.async_set_unique_id(unique_id)
-        self._abort_if_unique_id_configured(
-            updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
-        )
+        address = {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+        self._abort_if_unique_id_configured(updates=address)
+        if identity is not None and (
+            known := self._known_by_fallback(identity, address)
+        ):
+            return known
         self._discovered = {**data, "title": title}
         self.context["title_placeholders"] = {"name": title}
         return await self.async_step_zeroconf_confirm()
@@ -209,11 +222,14 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
                 data[CONF_TOKEN] = user_input[CONF_TOKEN]
             errors, found = await _check(self.hass, data)
             if found is not None:
-                unique_id, title = found
-                await self.async_set_unique_id(unique_id, raise_on_progress=False)
-                self._abort_if_unique_id_configured(
-                    updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+                identity, title = found
+                await self.async_set_unique_id(
+                    identity.unique_id, raise_on_progress=False
                 )
+                address = {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+                self._abort_if_unique_id_configured(updates=address)
+                if (known := self._known_by_fallback(identity, address)) is not None:
+                    return known
                 return self.async_create_entry(title=title, data=data)
         return self.async_show_form(
             step_id="zeroconf_confirm",
@@ -224,6 +240,26 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             },
             errors=errors,
         )
+
+    def _known_by_fallback(
+        self, identity: ServerIdentity, updates: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult | None:
+        """Abort for a server already set up under its host name (old agent).
+
+        That entry moves to the GUID itself at its next start; it gets the
+        new address now, as an entry found by its unique id would.
+        """
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.unique_id != identity.unique_id and identity.matches(
+                entry.unique_id
+            ):
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates=updates or {},
+                    reason="already_configured",
+                    reload_even_if_entry_is_unchanged=False,
+                )
+        return None
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
@@ -243,8 +279,8 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
                 data.pop(CONF_TOKEN)
             errors, found = await _check(self.hass, data)
             if found is not None:
-                await self.async_set_unique_id(found[0])
-                self._abort_if_unique_id_mismatch(reason="wrong_server")
+                if not found[0].matches(entry.unique_id):
+                    return self.async_abort(reason="wrong_server")
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -266,8 +302,8 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
                 data[CONF_TOKEN] = entry.data[CONF_TOKEN]
             errors, found = await _check(self.hass, data)
             if found is not None:
-                await self.async_set_unique_id(found[0])
-                self._abort_if_unique_id_mismatch(reason="wrong_server")
+                if not found[0].matches(entry.unique_id):
+                    return self.async_abort(reason="wrong_server")
                 return self.async_update_reload_and_abort(entry, data=data)
         defaults = {k: v for k, v in entry.data.items() if k != CONF_TOKEN}
         return self.async_show_form(

@@ -30,8 +30,9 @@ async def async_setup_entry(
     entry: UnraidConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the notification event entity."""
-    async_add_entities([NotificationEvent(entry.runtime_data)])
+    """Set up the notification event entity (agents from 2025.11.17 have them)."""
+    if Topic.NOTIFICATIONS not in entry.runtime_data.missing_topics:
+        async_add_entities([NotificationEvent(entry.runtime_data)])
 
 
 class NotificationEvent(UnraidEntity, EventEntity):

@@ -48,7 +48,8 @@ async def test_legacy_frames_give_the_same_states(
         sim = Simulator(scenario="home", seed=3, legacy=legacy, start_time=START)
         sim.advance(0)
         server = await aiohttp_server(create_app(sim), host="127.0.0.1")
-        unique = f"legacy-{legacy}"
+        # GUID-shaped: the two agents share a GUID, and neither entry moves to it.
+        unique = f"0000-0000-0000-{int(legacy):012d}"
         entry = MockConfigEntry(
             domain=DOMAIN,
             title=unique,
@@ -93,8 +94,8 @@ async def test_legacy_frames_give_the_same_states(
             found[suffix] = current.state if current else "disabled"
         return found
 
-    topic_mode = by_suffix("legacy-False")
-    legacy_mode = by_suffix("legacy-True")
+    topic_mode = by_suffix("0000-0000-0000-000000000000")
+    legacy_mode = by_suffix("0000-0000-0000-000000000001")
     # What the older generation really lacks: the mover and plugin update
     # endpoints, the container update check, and its own version number.
     only_named = set(topic_mode) - set(legacy_mode)
@@ -113,7 +114,7 @@ async def test_legacy_frames_give_the_same_states(
     assert topic_mode["_container_plex_running"] == "off"
     assert topic_mode["_container_sonarr_running"] == STATE_UNAVAILABLE
     assert topic_mode["_container_jellyfin_running"] == "on"
-    legacy_coordinator = servers["legacy-True"][1].runtime_data
+    legacy_coordinator = servers["0000-0000-0000-000000000001"][1].runtime_data
     assert legacy_coordinator.stats.unknown == 0
     # What it does not push (notifications, registration…) was read over REST.
     assert legacy_coordinator.stats.freshness_reads > 0

@@ -17,7 +17,7 @@ from custom_components.unraid_management_agent.devices import (
     server_device_info,
     server_name,
 )
-from tests.helpers import Agent, settle, setup_entry, wait_until
+from tests.helpers import SERVER, Agent, settle, setup_entry, wait_until
 
 from .conftest import coordinator_of, eid, state_of
 
@@ -82,7 +82,7 @@ async def test_device_helpers(
     registry = dr.async_get(hass)
     stranger = registry.async_get_or_create(
         config_entry_id=loaded.entry_id,
-        identifiers={(DOMAIN, "sim-guid_fan_1"), ("other", "sim-guid_disk_x")},
+        identifiers={(DOMAIN, f"{SERVER}_fan_1"), ("other", f"{SERVER}_disk_x")},
         name="Not ours",
     )
     assert device_item(coordinator, stranger) is None

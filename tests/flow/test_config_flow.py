@@ -15,14 +15,13 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.unraid_management_agent.api import UnraidNotFoundError
-from custom_components.unraid_management_agent.api.client import UnraidClient
 from custom_components.unraid_management_agent.const import (
     CONF_TOKEN,
     CONF_USE_SSL,
     CONF_VERIFY_SSL,
     DOMAIN,
 )
+from custom_components.unraid_management_agent.identity import identity_of
 from tests.conftest import Agent
 
 from .common import GUID, HOSTNAME, STRINGS, assert_translated, zeroconf_info
@@ -193,10 +192,10 @@ async def test_user_duplicate_updates_address(
     assert entry.data[CONF_PORT] == agent.port
 
 
-async def test_user_without_guid_uses_hostname(
+async def test_user_without_guid_uses_flash_guid(
     hass: HomeAssistant, agent: Agent
 ) -> None:
-    """A registration without a GUID: the host name identifies the server."""
+    """A registration without a GUID: the flash drive's GUID identifies the server."""
     agent.sim.caches["registration_update"] = {
         **agent.sim.caches["registration_update"],
         "guid": "",
@@ -206,24 +205,40 @@ async def test_user_without_guid_uses_hostname(
         hass, result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: agent.port}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == GUID
+
+
+async def test_user_without_any_guid_uses_hostname(
+    hass: HomeAssistant, agent: Agent
+) -> None:
+    """Neither the registration nor the flash drive tell a GUID: the host name."""
+    agent.sim.caches["registration_update"] = {
+        **agent.sim.caches["registration_update"],
+        "guid": "",
+    }
+    agent.sim.faults.set_rest_mode("500", "/api/v1/system/flash")
+    result = await _start_user(hass)
+    result = await _submit(
+        hass, result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: agent.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == HOSTNAME
 
 
+@pytest.mark.parametrize("sim_options", [{"profile": "2025.11.0"}])
 async def test_user_agent_without_registration(
     hass: HomeAssistant, agent: Agent
 ) -> None:
-    """Agents older than ``/registration`` (404) are identified by host name."""
+    """Agents older than ``/registration`` and ``/system/flash`` (404): host name."""
     result = await _start_user(hass)
-    with patch.object(
-        UnraidClient,
-        "get_registration",
-        side_effect=UnraidNotFoundError(404, "404 page not found"),
-    ):
-        result = await _submit(
-            hass, result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: agent.port}
-        )
+    result = await _submit(
+        hass, result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: agent.port}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == HOSTNAME
+    paths = agent.rest_requests()
+    assert "/api/v1/registration" in paths
+    assert "/api/v1/system/flash" in paths
 
 
 # ------------------------------------------------------------------ zeroconf
@@ -292,7 +307,8 @@ async def test_zeroconf_unexpected_error_aborts(
 
 async def test_zeroconf_https_scheme(hass: HomeAssistant, agent: Agent) -> None:
     """``scheme=https`` in the TXT record turns TLS on."""
-    with patch(VALIDATE, return_value=(GUID, HOSTNAME)) as validate:
+    identity = identity_of(GUID, HOSTNAME, "127.0.0.1", agent.port)
+    with patch(VALIDATE, return_value=(identity, HOSTNAME)) as validate:
         result = await _discover(hass, agent.port, scheme="https")
         assert validate.call_args.args[1][CONF_USE_SSL] is True
         result = await _submit(hass, result["flow_id"], {})

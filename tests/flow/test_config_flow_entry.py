@@ -115,7 +115,7 @@ async def test_reauth_token_no_longer_needed(hass: HomeAssistant, agent: Agent) 
 async def test_reauth_wrong_server(hass: HomeAssistant, agent: Agent) -> None:
     """The address now answers as another server: abort, keep the entry as it is."""
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="another-guid", data=agent.entry_data()
+        domain=DOMAIN, unique_id="0781-5583-0000-000000000001", data=agent.entry_data()
     )
     entry.add_to_hass(hass)
     result = await entry.start_reauth_flow(hass)
@@ -160,7 +160,7 @@ async def test_reconfigure_wrong_server(hass: HomeAssistant, agent: Agent) -> No
     """An address that belongs to another server is refused."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        unique_id="another-guid",
+        unique_id="0781-5583-0000-000000000001",
         data={CONF_HOST: "10.0.0.9", CONF_PORT: 1},
     )
     entry.add_to_hass(hass)

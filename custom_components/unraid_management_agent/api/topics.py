@@ -105,7 +105,8 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig(Topic.SHARES, "name path used_bytes free_bytes", is_list=True),
     _sig(Topic.CONTAINERS, "id name image state", is_list=True),
     _sig(Topic.VMS, "name state cpu_count", is_list=True),
-    _sig(Topic.GPU, "vendor name utilization_gpu_percent", is_list=True),
+    # No `vendor`: agents before v2025.11.14 did not send it.
+    _sig(Topic.GPU, "name utilization_gpu_percent", is_list=True),
     _sig(Topic.NETWORK, "name mac_address bytes_received", is_list=True),
     _sig(Topic.ZFS_POOLS, "name health vdevs", is_list=True),
     _sig(
