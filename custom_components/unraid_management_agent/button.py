@@ -13,6 +13,7 @@ from .catalog import ITEM_BUTTONS, SERVER_BUTTONS
 from .coordinator import UnraidConfigEntry
 from .descriptions import ItemButtonDescription, ServerButtonDescription
 from .entity import UnraidEntity, track_item_groups, track_server_entities
+from .recollect import async_recollect
 
 # Commands go to the agent one at a time.
 PARALLEL_UPDATES = 1
@@ -74,3 +75,5 @@ class ItemButton(UnraidEntity, ButtonEntity):
         await async_agent_call(
             self.entity_id, desc.press_fn(self.coordinator.client, key, self.item)
         )
+        if self._group is not None:
+            await async_recollect(self.coordinator, self._group.channel)

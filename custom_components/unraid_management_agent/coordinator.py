@@ -440,7 +440,7 @@ class UnraidCoordinator(ChannelCoordinator):
             self._notify(topic)
         self.disabled_topics = disabled
 
-    async def _async_refresh_topics(self, channels: Iterable[Channel]) -> None:
+    async def async_refresh_topics(self, channels: Iterable[Channel]) -> None:
         """Re-read some channels over REST outside the regular refresh."""
         try:
             results = await self._fetch(channels)
@@ -452,11 +452,11 @@ class UnraidCoordinator(ChannelCoordinator):
 
     async def _async_refresh_nonempty_lists(self) -> None:
         """After an empty ``update`` list: re-read list topics that hold items."""
-        await self._async_refresh_topics(t for t in LIST_KEYS if self.data.lists[t])
+        await self.async_refresh_topics(t for t in LIST_KEYS if self.data.lists[t])
 
     async def async_refresh_extras(self, _now: datetime | None = None) -> None:
         """Re-read the REST-only data (parity schedule and history, flash, collectors)."""
-        await self._async_refresh_topics(tuple(Extra))
+        await self.async_refresh_topics(tuple(Extra))
 
     @callback
     def start_timers(self) -> None:
@@ -487,7 +487,7 @@ class UnraidCoordinator(ChannelCoordinator):
         LOGGER.debug("%s: reading %s over REST", self.name, ", ".join(due))
         self.stats.freshness_reads += len(due)
         self._freshness_task = self.config_entry.async_create_background_task(
-            self.hass, self._async_refresh_topics(due), "unraid topic refresh"
+            self.hass, self.async_refresh_topics(due), "unraid topic refresh"
         )
 
     @callback
@@ -552,7 +552,7 @@ class UnraidCoordinator(ChannelCoordinator):
             self.disabled_topics.discard(topic)
             self.config_entry.async_create_background_task(
                 self.hass,
-                self._async_refresh_topics((topic, Extra.COLLECTORS)),
+                self.async_refresh_topics((topic, Extra.COLLECTORS)),
                 "unraid collector refresh",
             )
         else:

@@ -18,6 +18,7 @@ from .catalog import ITEM_SWITCHES
 from .coordinator import UnraidConfigEntry
 from .descriptions import ItemSwitchDescription
 from .entity import UnraidEntity, track_item_groups
+from .recollect import async_recollect
 
 # Commands go to the agent one at a time.
 PARALLEL_UPDATES = 1
@@ -78,6 +79,8 @@ class ItemSwitch(UnraidEntity, SwitchEntity):
             self.hass, CONFIRMED_STATE_HOLD, self._hold_ended
         )
         self._handle_channel_update()
+        if self._group is not None:
+            await async_recollect(self.coordinator, self._group.channel)
 
     @callback
     def _hold_ended(self, _now: datetime) -> None:

@@ -412,3 +412,16 @@ async def test_update_plugin(agent: Agent, stub: Stub) -> None:
     # an empty 200 body is still a success
     stub.answer("POST", "/array/start", 200, b"")
     assert await stub.client().start_array() == ActionResponse(success=True)
+
+
+async def test_recollect(agent: Agent) -> None:
+    """A collector restarted with its own interval collects at the next tick."""
+    client = agent.client()
+    sim = agent.sim
+    result = await client.recollect("docker", 30)
+    assert result.message == "docker collector interval updated to 30 seconds"
+    assert sim.collectors["docker"].interval == 30
+    assert "container_list_update" in sim.advance(0)
+    for name, interval in (("Docker", 30), ("../x", 30), ("docker", 4), ("vm", 3601)):
+        with pytest.raises(UnraidValidationError):
+            await client.recollect(name, interval)

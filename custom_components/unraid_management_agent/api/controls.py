@@ -27,6 +27,10 @@ _VM_ACTIONS: Final = frozenset(
     {"start", "stop", "restart", "pause", "resume", "hibernate", "force-stop"}
 )
 _PARITY_ACTIONS: Final = frozenset({"stop", "pause", "resume"})
+_COLLECTOR_NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
+#: The agent's bounds for a collector interval (3600 before 2026.01.01).
+MIN_COLLECTOR_INTERVAL: Final = 5
+MAX_COLLECTOR_INTERVAL: Final = 3600
 _IMPORTANCES: Final = frozenset({"alert", "warning", "normal", "info"})
 
 
@@ -138,6 +142,25 @@ class AgentControls(HttpCore):
         return await self._action(
             f"{self._vm_path(name)}/reset", json_body={"confirm": True}
         )
+
+    async def recollect(self, collector: str, interval: int) -> ActionResponse:
+        """Make a collector collect now, keeping its interval.
+
+        ``PATCH /collectors/{name}/interval`` restarts the collector, and a
+        collector collects at once when it starts: with the interval it has
+        (``interval_seconds`` of ``/collectors/status``) nothing else changes.
+        Agents from 2026.01 have it.
+        """
+        if not _COLLECTOR_NAME.fullmatch(collector):
+            raise UnraidValidationError(f"invalid collector name: {collector}")
+        if not MIN_COLLECTOR_INTERVAL <= interval <= MAX_COLLECTOR_INTERVAL:
+            raise UnraidValidationError(f"invalid collector interval: {interval}")
+        data = await self.request(
+            "PATCH",
+            f"/collectors/{collector}/interval",
+            json_body={"interval": interval},
+        )
+        return ActionResponse.parse(data) or ActionResponse(success=True)
 
     async def start_array(self) -> ActionResponse:
         """Start the array."""
