@@ -67,8 +67,11 @@ def unthrottled_requests(monkeypatch: pytest.MonkeyPatch) -> None:
 
     The pacing sleeps on the event loop's clock, which ``freezer`` stops;
     it is exercised by the client's own tests, which run without freezer.
+    The pace the coordinator picks by agent version is not applied either
+    (tests/coordinator/test_pacing.py runs without this fixture).
     """
     monkeypatch.setattr(RequestLimiter.__init__, "__defaults__", (1e9, 1_000_000, 64))
+    monkeypatch.setattr(RequestLimiter, "set_pace", lambda *_args: None)
 
 
 @pytest.fixture

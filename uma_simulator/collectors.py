@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import collect as c
-from .dto import make
+from .dto import ZERO_TIME, make
 from .scenario_extra import root_share
 
 if TYPE_CHECKING:
@@ -73,21 +73,31 @@ def _docker_networks(sim: Simulator, ts: str) -> Any:
 
 
 def _plugins(sim: Simulator, ts: str) -> Any:
-    """Return the cached ``PluginList`` of every installed plugin."""
-    plugins = copy.deepcopy(sim.state.plugins)
+    """Return the ``PluginList`` the agent's periodic check publishes and caches.
+
+    Like the agent's (every version with the check, ``collector_manager.go``
+    ``plugin_update``): only the plugins with an update, ``total_count`` equal
+    to ``updates_available``, and no time stamp (Go's zero time); no update
+    at all is ``plugins: null`` (a nil slice).
+    """
+    plugins = [copy.deepcopy(p) for p in sim.state.plugins if p["update_available"]]
     return make(
         "PluginList",
-        plugins=plugins,
+        plugins=plugins or None,
         total_count=len(plugins),
-        updates_available=sum(p["update_available"] for p in plugins),
-        timestamp=ts,
+        updates_available=len(plugins),
+        timestamp=ZERO_TIME,
     )
 
 
 def _unassigned(sim: Simulator, ts: str) -> Any:
     """Return ``UnassignedDeviceList``; UD root shares as the agent reports them."""
     listing = c.stamped("UnassignedDeviceList", sim.state.unassigned, ts)
-    roots = [root_share(config, ts) for config in sim.state.root_shares]
+    roots = (
+        [root_share(config, ts) for config in sim.state.root_shares]
+        if sim.profile.root_shares
+        else []
+    )
     if roots:
         listing["remote_shares"] = [*(listing["remote_shares"] or ()), *roots]
     return listing

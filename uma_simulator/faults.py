@@ -49,6 +49,9 @@ class Faults:
       answer (REST keeps working), e.g. a proxy in front of the agent that breaks them.
     * :attr:`websocket_status`: when set (e.g. ``429``), WebSocket upgrades are answered
       with that status and the plain-text reason, as net/http would.
+    * :attr:`failing_scripts`: user scripts that exit with status 1; run with
+      ``wait`` they answer 500 with their output (in the background the agent
+      only says they started).
     """
 
     def __init__(self, sim: Simulator) -> None:
@@ -58,6 +61,7 @@ class Faults:
         self.muted: set[str] = set()
         self.refuse_websockets = False
         self.websocket_status: int | None = None
+        self.failing_scripts: set[str] = set()
         self.slow_seconds = 2.0
         self._modes: dict[str, RestMode] = {}
         self._release = asyncio.Event()
@@ -96,6 +100,7 @@ class Faults:
         self.muted.clear()
         self.refuse_websockets = False
         self.websocket_status = None
+        self.failing_scripts.clear()
         self.offline = False
         self.wake()
 

@@ -19,6 +19,9 @@ connection is closed: the client gets no answer at all.
   handler publishes and caches whatever it got (``handlers.go:3005-3018``).
 * ``plugin check`` behind ``POST /plugins/updates/refresh`` is bounded at 30 s
   the same way (``pluginCheckTimeout``, ``controllers/plugin.go:20,36``).
+* A user script run with ``wait`` is killed after 60 s (``lib.ExecCommand``,
+  ``lib/shell.go:20``; ``controllers/userscripts.go:163``): past 30 s its
+  answer, output or failure, is lost.
 
 The checks wait on the simulated clock (:meth:`Simulator.sleep`), so a test
 moves the agent's clock and the client's independently. Every duration is 0
@@ -37,6 +40,7 @@ CHECK_TIMEOUT = 30.0
 CHECK_CONCURRENCY = 5
 CONTAINER_UPDATE_TIMEOUT = 600.0
 PLUGIN_UPDATE_TIMEOUT = 60.0
+USER_SCRIPT_TIMEOUT = 60.0
 
 
 @dataclass
@@ -51,6 +55,8 @@ class Durations:
     registry_check: float = 0.0
     #: ``plugin check`` (downloads every plugin's update file)
     plugin_check: float = 0.0
+    #: a user script run with ``wait``
+    user_script: float = 0.0
 
 
 def check_seconds(count: int, per_check: float) -> float:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: The global disk temperature thresholds (``DiskSettingsExtended``).
+DISK_THRESHOLDS = "/settings/disk-thresholds"
+
 _CORE = frozenset(
     {
         "system_update",
@@ -54,9 +57,18 @@ _SINCE_2026_01 = (
     "/collectors",
     "/system/flash",
     "/array/parity-check/schedule",
+    # v2026.01.02, with the disks' own thresholds (``temp_warning_celsius``).
+    DISK_THRESHOLDS,
 )
-_SINCE_2026_03 = ("/docker/updates", "/plugins/check-updates", "/plugins/updates")
-_SINCE_2026_06 = ("/os/update", "/mover", "/docker/updates/refresh")
+_SINCE_2026_03 = ("/docker/updates", "/plugins/check-updates")
+#: ``/plugins/updates/refresh`` too came in v2026.06.01 (``api/server.go:209@v2026.06.01``);
+#: before, the path matches no route.
+_SINCE_2026_06 = (
+    "/os/update",
+    "/mover",
+    "/docker/updates/refresh",
+    "/plugins/updates/refresh",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +106,13 @@ class Profile:
     docker_updates_live: bool = False
     """``/docker/updates`` is a live registry check of every container, taking
     minutes (2026.03.00–06.00)."""
+    root_shares: bool = True
+    """Unassigned Devices root shares are reported (``type: "root"``), from
+    2026.06.08; older agents skip them, configured and mounted alike."""
+    normal_importance: bool = True
+    """``POST /notifications`` takes importance ``normal`` (from 2026.08.00,
+    ``lib/validation.go:621``); before, only alert, warning and info
+    (``controllers/notification.go:39@v2026.07.00``), anything else a 500."""
 
     def pushes(self, event: str) -> bool:
         """Tell whether this generation broadcasts ``event``."""
@@ -107,7 +126,7 @@ class Profile:
 
 
 #: What every agent before 2026.03 shares: "update" frames, no rate limit,
-#: no auth, and the three value bugs.
+#: no auth, the three value bugs, and no root shares.
 _OLD_AGENT: dict[str, Any] = {
     "named_events": False,
     "rate": None,
@@ -115,6 +134,8 @@ _OLD_AGENT: dict[str, Any] = {
     "disk_size_halved": True,
     "share_sizes_kib": True,
     "io_ticks": True,
+    "root_shares": False,
+    "normal_importance": False,
 }
 
 PROFILES: dict[str, Profile] = {
@@ -156,6 +177,8 @@ PROFILES: dict[str, Profile] = {
             token_auth=False,
             plugin_check_live=True,
             docker_updates_live=True,
+            root_shares=False,
+            normal_importance=False,
         ),
         Profile(name="current", agent_version="2026.08.01", named_events=True),
     )
@@ -176,6 +199,10 @@ def distort(profile: Profile, topic: str, payload: Any) -> Any:
                 gpu.pop("vendor", None)
     elif topic == "disk_list_update" and isinstance(payload, list):
         for disk in payload:
+            if profile.lacks(DISK_THRESHOLDS):
+                # Not in DiskInfo before the global thresholds came.
+                disk.pop("temp_warning_celsius", None)
+                disk.pop("temp_critical_celsius", None)
             if profile.disk_size_halved and isinstance(disk.get("size_bytes"), int):
                 disk["size_bytes"] //= 2
             if profile.io_ticks and "io_utilization_percent" in disk:

@@ -11,8 +11,9 @@ from aiohttp import web
 
 from . import validation
 from .dto import make
+from .longops import USER_SCRIPT_TIMEOUT, WRITE_TIMEOUT
 from .mutations import IMPORTANCES, safe_filename
-from .responses import BadBody, dto_reply, field, json_reply, read_json
+from .responses import BadBody, NoAnswer, dto_reply, field, json_reply, read_json
 from .wire import go_time
 
 if TYPE_CHECKING:
@@ -179,7 +180,12 @@ async def notification_create(
     if not values["title"]:
         return dto_reply(sim, 400, "Title is required")
     importance = values["importance"] or "info"
-    if importance not in IMPORTANCES or not safe_filename(values["title"]):
+    if (
+        importance not in IMPORTANCES
+        or (importance == "normal" and not sim.profile.normal_importance)
+        or not safe_filename(values["title"])
+    ):
+        # An invalid importance is a 500 too (``handlers.go:1988-1991``).
         return dto_reply(sim, 500, "Failed to create notification")
     sim.add_notification(
         values["title"],
@@ -254,6 +260,21 @@ async def user_script_execute(
             500, make("UserScriptExecuteResponse", error=f"Script not found: {name}")
         )
     if wait:
+        # Runs on the simulated clock; killed at 60 s, unanswered past 30 s.
+        seconds = sim.durations.user_script
+        await sim.sleep(min(seconds, USER_SCRIPT_TIMEOUT))
+        if seconds >= WRITE_TIMEOUT:
+            raise NoAnswer
+        if name in sim.faults.failing_scripts:
+            # ``executeScriptWait`` (``controllers/userscripts.go:168-175``).
+            return json_reply(
+                500,
+                make(
+                    "UserScriptExecuteResponse",
+                    error="Script execution failed: exit status 1",
+                    output=f"{name}: failed",
+                ),
+            )
         return json_reply(
             200,
             make(

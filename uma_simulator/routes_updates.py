@@ -166,7 +166,7 @@ async def docker_updates_refresh(
 def _plugin_list(sim: Simulator, plugins: list[dict[str, Any]]) -> dict[str, Any]:
     return make(
         "PluginList",
-        plugins=plugins,
+        plugins=plugins or None,  # Go's nil slice
         total_count=len(plugins),
         updates_available=len(plugins),
         timestamp=go_time(sim.now),

@@ -86,6 +86,10 @@ def _hdd(
         "timestamp": ts,
     }
     values["role"] = disk_role(spec_slot, values["id"])
+    for slot, warning, critical in spec.temp_limits:
+        if slot == spec_slot:
+            values["temp_warning_celsius"] = warning
+            values["temp_critical_celsius"] = critical
     if not is_parity:
         values["mount_point"] = f"/mnt/{spec_slot}"
         values["usage_percent"] = round(used / size * 100, 2)
@@ -247,39 +251,89 @@ _SHARES = (
 )
 
 
+#: How the data of the array (and of each pool) is spread over the shares
+#: kept there: a share's weight among those on the same storage.
+_SHARE_WEIGHTS = {
+    "media": 70,
+    "backups": 20,
+    "isos": 4,
+    "appdata": 60,
+    "system": 25,
+    "domains": 15,
+}
+
+
+def _pool_space(disks: list[dict[str, Any]], pool: str) -> tuple[int, int]:
+    """Return (used, free) of a pool: its devices mirror each other (btrfs raid1)."""
+    devices = [
+        d
+        for d in disks
+        if d.get("role") == "cache"
+        and str(d.get("name", "")).rstrip("0123456789") == pool
+    ]
+    if not devices:
+        return 0, 0
+    return (
+        max(int(d.get("used_bytes", 0)) for d in devices),
+        min(int(d.get("free_bytes", 0)) for d in devices),
+    )
+
+
 def build_shares(
-    spec: ScenarioSpec, rng: Random, array: dict[str, Any], ts: str
+    spec: ScenarioSpec,
+    array: dict[str, Any],
+    disks: list[dict[str, Any]],
+    ts: str,
 ) -> list[dict[str, Any]]:
-    """Build the user shares (sizes in bytes: shares.ini KiB × 1024)."""
-    shares = []
+    """Build the user shares as Unraid's shares.ini has them (bytes: KiB × 1024).
+
+    A share's free space is that of where it writes: its pool for a pool-only
+    share, the array otherwise; its total is used + free (shares.ini has no
+    size). The shares on the array hold what the array holds, those on a pool
+    what the pool holds, so no share shows more than its storage.
+    """
+    rows = []
     count = len(_SHARES) + (12 if spec.name == "large" else 0)
     for i in range(count):
         if i < len(_SHARES):
-            name, comment, use_cache, storage, pool, pool2, mover = _SHARES[i]
+            rows.append(_SHARES[i])
         else:
-            name, comment, use_cache, storage, pool, pool2, mover = (
-                f"project_{i:02d}",
-                "",
-                "yes",
-                "cache+array",
-                "fastpool",
-                "",
-                "fastpool->array",
+            rows.append(
+                (
+                    f"project_{i:02d}",
+                    "",
+                    "yes",
+                    "cache+array",
+                    "fastpool",
+                    "",
+                    "fastpool->array",
+                )
             )
-        total = array["total_bytes"] or spec.disk_size
-        used = (
-            rng.randrange(1, 40) * GIB * 1024 // 100 * (10 if storage != "cache" else 1)
-        )
-        used = min(used, total)
+    array_free = int(array.get("free_bytes") or 0)
+    array_used = max(0, int(array.get("total_bytes") or 0) - array_free)
+    on_array = [row for row in rows if row[3] != "cache"]
+    array_weight = sum(_SHARE_WEIGHTS.get(row[0], 1) for row in on_array)
+    shares = []
+    for name, comment, use_cache, storage, pool, pool2, mover in rows:
+        weight = _SHARE_WEIGHTS.get(name, 1)
+        if storage == "cache":
+            pool_used, free = _pool_space(disks, pool)
+            pool_rows = [r for r in rows if r[3] == "cache" and r[4] == pool]
+            pool_weight = sum(_SHARE_WEIGHTS.get(r[0], 1) for r in pool_rows) or 1
+            used = pool_used * weight // pool_weight
+        else:
+            free = array_free
+            used = array_used * weight // (array_weight or 1)
+        total = used + free
         shares.append(
             make(
                 "ShareInfo",
                 name=name,
                 path=f"/mnt/user/{name}",
                 used_bytes=used,
-                free_bytes=total - used,
+                free_bytes=free,
                 total_bytes=total,
-                usage_percent=round(used / total * 100, 2),
+                usage_percent=round(used / total * 100, 2) if total else 0.0,
                 comment=comment,
                 smb_export=name not in ("system", "domains"),
                 nfs_export=name == "media",

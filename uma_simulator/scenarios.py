@@ -81,7 +81,7 @@ def build_state(spec: ScenarioSpec, seed: int, now: datetime) -> State:
         system=build_system(spec, UNRAID_VERSION, AGENT_VERSION, ts),
         array=array,
         disks=disks,
-        shares=build_shares(spec, rng, array, ts),
+        shares=build_shares(spec, array, disks, ts),
         containers=containers,
         vms=build_vms(spec, rng, ts),
         ups=build_ups(ts) if spec.ups else None,

@@ -19,6 +19,8 @@ class ScenarioSpec:
     disk_size: int = 12 * TB
     #: slots (``disk3``) that start spun down
     spun_down: tuple[str, ...] = ()
+    #: a disk's own temperature thresholds: (slot, warning, critical) in °C
+    temp_limits: tuple[tuple[str, int, int], ...] = ()
     #: (pool name, number of devices)
     pools: tuple[tuple[str, int], ...] = (("cache", 2),)
     containers: int = 12
@@ -44,7 +46,7 @@ class ScenarioSpec:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-HOME = ScenarioSpec(name="home", spun_down=("disk3",))
+HOME = ScenarioSpec(name="home", spun_down=("disk3",), temp_limits=(("disk4", 40, 50),))
 LARGE = ScenarioSpec(
     name="large",
     hostname="bigtower",

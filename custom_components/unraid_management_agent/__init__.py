@@ -6,14 +6,20 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import homeassistant.helpers.config_validation as cv
 import homeassistant.helpers.device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 
+from .absence import AbsenceClock
 from .api import UnraidClient
 from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DOMAIN
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .devices import async_track_devices, device_is_current
 from .identity import async_follow_identity
+from .migration import async_adopt_registry, async_clear_issue, migrate_entry
 from .push import PushListener, StreamSupervisor
+from .repairs import async_clear_repairs, async_track_repairs
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -23,6 +29,14 @@ PLATFORMS: list[Platform] = [
     Platform.SWITCH,
     Platform.UPDATE,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, for every server (action-setup rule)."""
+    async_setup_services(hass)
+    return True
 
 
 def build_client(hass: HomeAssistant, data: dict[str, object]) -> UnraidClient:
@@ -40,15 +54,27 @@ def build_client(hass: HomeAssistant, data: dict[str, object]) -> UnraidClient:
     )
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bool:
+    """Bring older entries, and the other integration's, to this version."""
+    return migrate_entry(hass, entry)
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bool:
     """Set up one Unraid server: seed over REST, then listen for pushes."""
+    if entry.options:
+        # The polling interval was an option before 2026.12: it is gone.
+        hass.config_entries.async_update_entry(entry, options={})
     coordinator = UnraidCoordinator(hass, entry, build_client(hass, dict(entry.data)))
+    await coordinator.absence.async_load()
+    entry.async_on_unload(coordinator.absence.async_flush)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    async_adopt_registry(coordinator)  # the other integration's entities
     async_follow_identity(coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.start_timers()
     async_track_devices(coordinator)
+    async_track_repairs(coordinator)
     StreamSupervisor(coordinator, PushListener(coordinator)).start()
     return True
 
@@ -56,6 +82,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> bool:
     """Unload a config entry; the event stream task is cancelled with it."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: UnraidConfigEntry) -> None:
+    """Forget the entry's stored absences and its repair issues."""
+    await AbsenceClock(hass, entry.entry_id).async_remove()
+    async_clear_repairs(hass, entry.entry_id)
+    async_clear_issue(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

@@ -34,6 +34,13 @@ class ServerButton(UnraidEntity, ButtonEntity):
 
     entity_description: ServerButtonDescription
 
+    @property
+    def available(self) -> bool:
+        """Available while the server answers and the action applies."""
+        return super().available and self.entity_description.available_fn(
+            self.coordinator.data
+        )
+
     def _compute(self) -> None:
         """Buttons have no state of their own."""
 

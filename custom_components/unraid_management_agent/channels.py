@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 import logging
 from typing import Any
@@ -13,6 +14,11 @@ from .data import Channel, UnraidData
 from .stats import CoordinatorStats
 
 LOGGER = logging.getLogger(__package__)
+
+#: At most this many listeners are called in one step of the event loop: a
+#: frame that changes hundreds of items (500 containers gone at once) has
+#: their entities written over a few steps, so nothing else waits long.
+NOTIFY_CHUNK = 300
 
 
 class ChannelCoordinator(DataUpdateCoordinator[UnraidData]):
@@ -52,33 +58,59 @@ class ChannelCoordinator(DataUpdateCoordinator[UnraidData]):
     def _notify(self, channel: Channel, keys: Iterable[str] | None = None) -> None:
         """Call the channel's listeners: all of them, or those of some items.
 
-        Listeners of the whole channel (key None) are always called; with
-        ``keys``, item listeners only for those items.
+        Listeners of the whole channel (key None) are always called, first;
+        with ``keys``, item listeners only for those items. Past
+        ``NOTIFY_CHUNK`` listeners, the rest are called in later steps of
+        the event loop (those removed meanwhile are skipped).
         """
         by_key = self._channel_listeners.get(channel)
         if not by_key:
             return
         if keys is None:
-            callbacks = [cb for slot in by_key.values() for cb in slot]
+            calls = [(key, cb) for key, slot in by_key.items() for cb in slot]
         else:
-            callbacks = list(by_key.get(None, ()))
+            calls = [(None, cb) for cb in by_key.get(None, ())]
             for key in keys:
-                callbacks.extend(by_key.get(key, ()))
-        for update_callback in callbacks:
-            try:
-                update_callback()
-            except Exception:  # noqa: BLE001
-                # One entity that cannot take a value must not stop the others
-                # (nor, from a frame, the event stream).
-                self.stats.apply_errors += 1
-                self.log_once(
-                    f"listener:{channel}",
-                    logging.ERROR,
-                    "An entity of %s failed to update from %s",
-                    self.name,
-                    channel,
-                    exc_info=True,
-                )
+                calls.extend((key, cb) for cb in by_key.get(key, ()))
+        if len(calls) > NOTIFY_CHUNK:
+            self.config_entry.async_create_task(  # type: ignore[union-attr]
+                self.hass,
+                self._notify_later(channel, calls[NOTIFY_CHUNK:]),
+                "unraid entity updates",
+                eager_start=False,
+            )
+            calls = calls[:NOTIFY_CHUNK]
+        for _key, update_callback in calls:
+            self._call(channel, update_callback)
+
+    async def _notify_later(
+        self, channel: Channel, calls: list[tuple[str | None, CALLBACK_TYPE]]
+    ) -> None:
+        """Call the rest of a large notification, ``NOTIFY_CHUNK`` per loop step."""
+        for start in range(0, len(calls), NOTIFY_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            by_key = self._channel_listeners.get(channel, {})
+            for key, update_callback in calls[start : start + NOTIFY_CHUNK]:
+                if update_callback in by_key.get(key, ()):
+                    self._call(channel, update_callback)
+
+    @callback
+    def _call(self, channel: Channel, update_callback: CALLBACK_TYPE) -> None:
+        try:
+            update_callback()
+        except Exception:  # noqa: BLE001
+            # One entity that cannot take a value must not stop the others
+            # (nor, from a frame, the event stream).
+            self.stats.apply_errors += 1
+            self.log_once(
+                f"listener:{channel}",
+                logging.ERROR,
+                "An entity of %s failed to update from %s",
+                self.name,
+                channel,
+                exc_info=True,
+            )
 
     @callback
     def log_once(

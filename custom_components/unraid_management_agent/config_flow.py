@@ -1,4 +1,7 @@
-"""Config flow: user setup, zeroconf discovery, re-authentication, reconfigure, options."""
+"""Config flow: user setup, zeroconf discovery, re-authentication, reconfigure.
+
+There are no options: data is pushed, and the REST cadences follow the agent.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,10 @@ from collections.abc import Mapping
 import logging
 from typing import Any
 
-from homeassistant.config_entries import (
-    ConfigFlow,
-    ConfigFlowResult,
-    OptionsFlowWithReload,
-)
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -26,16 +22,7 @@ import voluptuous as vol
 
 from . import build_client
 from .api import UnraidAuthenticationError, UnraidError, UnraidNotFoundError
-from .const import (
-    CONF_POLL_INTERVAL,
-    CONF_TOKEN,
-    CONF_USE_SSL,
-    CONF_VERIFY_SSL,
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_PORT,
-    DOMAIN,
-)
-from .coordinator import UnraidConfigEntry
+from .const import CONF_TOKEN, CONF_USE_SSL, CONF_VERIFY_SSL, DEFAULT_PORT, DOMAIN
 from .identity import ServerIdentity, identity_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -136,16 +123,13 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an Unraid server running the Unraid Management Agent."""
 
     VERSION = 1
+    # 1.2: entries of the other integration for this agent (same domain,
+    # also 1.1) are told apart and taken over in async_migrate_entry.
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start a flow."""
         self._discovered: dict[str, Any] = {}
-
-    @staticmethod
-    @callback
-    def async_get_options_flow(config_entry: UnraidConfigEntry) -> UnraidOptionsFlow:
-        """Return the options flow."""
-        return UnraidOptionsFlow()
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -158,8 +142,9 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             if found is not None:
                 identity, title = found
                 await self.async_set_unique_id(identity.unique_id)
-                self._abort_if_unique_id_configured(updates=data)
-                if (known := self._known_by_fallback(identity, data)) is not None:
+                # Changing a configured server is for reconfigure, not here.
+                self._abort_if_unique_id_configured()
+                if (known := self._known_by_fallback(identity)) is not None:
                     return known
                 return self.async_create_entry(title=title, data=data)
         return self.async_show_form(
@@ -186,13 +171,17 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
         try:
             identity, title = await validate_connection(self.hass, data)
             unique_id = identity.unique_id
-        except (UnraidAuthenticationError, AgentStarting):
+        except (UnraidAuthenticationError, AgentStarting) as err:
             # The server cannot be identified before the user gives a token
             # (or before the agent's first collection): go by its mDNS name
             # for now; the confirm step sets the real unique id.
             self._async_abort_entries_match(
                 {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
             )
+            if isinstance(err, UnraidAuthenticationError):
+                # A configured server that moved: its own token identifies it.
+                if (moved := await self._moved_server(data)) is not None:
+                    return moved
             unique_id, title = name.lower(), name
         except UnraidError:
             return self.async_abort(reason="cannot_connect")
@@ -240,6 +229,30 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
             },
             errors=errors,
         )
+
+    async def _moved_server(self, data: Mapping[str, Any]) -> ConfigFlowResult | None:
+        """Find the entry whose token opens the agent at this new address."""
+        for entry in self._async_current_entries(include_ignore=False):
+            token = entry.data.get(CONF_TOKEN)
+            if not token:
+                continue
+            try:
+                identity, _ = await validate_connection(
+                    self.hass, {**data, CONF_TOKEN: token}
+                )
+            except UnraidError:
+                continue
+            if identity.matches(entry.unique_id):
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_HOST: data[CONF_HOST],
+                        CONF_PORT: data[CONF_PORT],
+                    },
+                    reason="already_configured",
+                    reload_even_if_entry_is_unchanged=False,
+                )
+        return None
 
     def _known_by_fallback(
         self, identity: ServerIdentity, updates: Mapping[str, Any] | None = None
@@ -312,37 +325,4 @@ class UnraidConfigFlow(ConfigFlow, domain=DOMAIN):
                 _connection_schema(defaults), user_input or defaults
             ),
             errors=errors,
-        )
-
-
-class UnraidOptionsFlow(OptionsFlowWithReload):
-    """Polling interval (while the stream is down); stall detection is automatic."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show the options."""
-        if user_input is not None:
-            return self.async_create_entry(
-                data={key: int(value) for key, value in user_input.items()}
-            )
-        options = self.config_entry.options
-        return self.async_show_form(
-            step_id="init",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(
-                        CONF_POLL_INTERVAL,
-                        default=options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
-                    ): NumberSelector(
-                        NumberSelectorConfig(
-                            min=10,
-                            max=3600,
-                            step=1,
-                            unit_of_measurement="s",
-                            mode=NumberSelectorMode.BOX,
-                        )
-                    ),
-                }
-            ),
         )

@@ -11,10 +11,11 @@ MANUFACTURER: Final = "Lime Technology"
 CONF_USE_SSL: Final = "use_ssl"
 CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_TOKEN: Final = "token"
-CONF_POLL_INTERVAL: Final = "poll_interval"
 
 DEFAULT_PORT: Final = 8043
-DEFAULT_POLL_INTERVAL: Final = 30
+#: How often REST is read while the event stream is down, in seconds (the
+#: agent's own fastest cadence after the system topic's 15 s).
+POLL_INTERVAL: Final = 30
 
 #: Reconnect backoff: 1 s doubling to 5 minutes, reset after a minute connected.
 BACKOFF_MIN: Final = 1.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-import dataclasses
 from datetime import datetime, timedelta
 from enum import StrEnum
 import logging
@@ -18,7 +17,10 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .absence import AbsenceClock
+from .agent_facts import AgentFacts
 from .api import (
+    PayloadParser,
     Topic,
     UnraidAuthenticationError,
     UnraidClient,
@@ -27,12 +29,12 @@ from .api import (
     UnraidRateLimitedError,
     UnraidWebSocket,
 )
-from .api.corrections import Correction, correct, corrections_for
+from .api.corrections import Correction
 from .api.generations import COLLECTOR_TOPICS
-from .api.models import NotificationList, SystemInfo
+from .api.models import SystemInfo
 from .channels import LOGGER, ChannelCoordinator
-from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
-from .data import LIST_KEYS, USED_TOPICS, Channel, Extra, Local, UnraidData, index_items
+from .const import DOMAIN, POLL_INTERVAL
+from .data import LIST_KEYS, USED_TOPICS, Channel, Extra, Local, UnraidData, unread_only
 from .freshness import Freshness
 
 type UnraidConfigEntry = ConfigEntry[UnraidCoordinator]
@@ -46,9 +48,6 @@ SUBSCRIPTION: tuple[str, ...] = (*USED_TOPICS, Topic.SOURCE_STATUS, "update")
 LARGE_NOTIFICATIONS_FRAME = 1024 * 1024
 
 EXTRAS_REFRESH = timedelta(hours=6)
-BOOT_TIME_TOLERANCE = timedelta(seconds=60)
-#: Uptimes beyond this are not believed (and would overflow a datetime).
-MAX_UPTIME = timedelta(days=36500)
 #: How often the topics' freshness is checked while the stream is up.
 FRESHNESS_CHECK = timedelta(seconds=15)
 PARITY_IDLE = ""
@@ -96,11 +95,15 @@ class UnraidCoordinator(ChannelCoordinator):
         #: Endpoints this agent lacks (404): not read again until a re-seed.
         self.missing_topics: set[Channel] = set()
         self.freshness = Freshness(USED_TOPICS)
-        #: The value bugs of this agent's version, undone on every payload.
-        self.corrections: tuple[Correction, ...] = ()
-        self.poll_interval = timedelta(
-            seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
-        )
+        #: Since when gone items have been missing (stored with the entry).
+        self.absence = AbsenceClock(hass, entry.entry_id)
+        self.facts = AgentFacts(self.name, self.freshness, client.limiter)
+        #: Builds models only for the JSON that changed (frames, across reconnects).
+        self.parser = PayloadParser()
+        #: The payload each channel was last given, before corrections: the
+        #: parser hands back that very object when the JSON did not change.
+        self._given: dict[Channel, Any] = {}
+        self.poll_interval = timedelta(seconds=POLL_INTERVAL)
         self._freshness_task: asyncio.Task[None] | None = None
         #: Called when REST answers while the stream is down (the listener
         #: then retries the stream at once).
@@ -153,19 +156,34 @@ class UnraidCoordinator(ChannelCoordinator):
         ``notify=False`` while recovering from an outage: Home Assistant
         refreshes every entity right after, so per-channel calls are wasted.
         """
-        if self.corrections and isinstance(channel, Topic):
-            payload = correct(channel, payload, self.corrections)
+        if payload is not None and self._given.get(channel) is payload:
+            # The very payload applied last: nothing to compare.
+            self.stats.unchanged += 1
+            return False
+        self._given.pop(channel, None)
+        changed = self._apply_payload(channel, payload, notify=notify)
+        if channel is not Topic.NOTIFICATIONS:  # (never keep an archive)
+            self._given[channel] = payload
+        return changed
+
+    @callback
+    def _apply_payload(self, channel: Channel, payload: Any, *, notify: bool) -> bool:
+        if isinstance(channel, Topic):
+            payload = self.facts.correct(channel, payload)
         if isinstance(channel, Topic) and channel in LIST_KEYS:
             return self._apply_list(channel, payload, notify=notify)
         if channel is Topic.NOTIFICATIONS and payload is not None:
-            payload = _unread_only(payload)
-        if self.data.objects.get(channel) == payload:
+            payload = unread_only(payload)
+        previous = self.data.objects.get(channel)
+        if previous == payload:
+            if previous is not payload:
+                # Keep the new object: the next frame's will be that one.
+                self.data.objects[channel] = payload
             self.stats.unchanged += 1
             return False
-        previous = self.data.objects.get(channel)
         self.data.objects[channel] = payload
         if channel is Topic.SYSTEM:
-            self._update_boot_time(payload)
+            self.data.note_uptime(payload)
             self._follow_agent(payload)
         elif channel is Topic.DOCKER_UPDATES:
             if payload is not None:
@@ -188,14 +206,10 @@ class UnraidCoordinator(ChannelCoordinator):
     def _apply_list(
         self, topic: Topic, items: tuple[Any, ...], *, notify: bool
     ) -> bool:
-        new = index_items(topic, items)
-        old = self.data.lists[topic]
-        changed = [key for key, item in new.items() if old.get(key) != item]
-        changed.extend(key for key in old if key not in new)
+        changed = self.data.replace_list(topic, items)
         if not changed:
             self.stats.unchanged += 1
             return False
-        self.data.lists[topic] = new
         if topic is Topic.CONTAINERS:
             # REST /docker merges the update status in; frames lack it (None: skipped).
             self.set_container_updates((c.name, c.update_available) for c in items)
@@ -218,16 +232,13 @@ class UnraidCoordinator(ChannelCoordinator):
         (``checked``), None is a failed check and recorded as unknown;
         elsewhere None means "not reported" and is skipped.
         """
-        changed = False
-        for raw_name, available in updates:
-            if not raw_name or (available is None and not checked):
-                continue
-            name = raw_name.lstrip("/")
-            if self.data.container_updates.get(name) != available:
-                self.data.container_updates[name] = available
-                changed = True
-        if changed:
+        if self.data.record_updates(updates, checked=checked):
             self._notify(Local.CONTAINER_UPDATES)
+
+    @property
+    def corrections(self) -> tuple[Correction, ...]:
+        """The value bugs of this agent's version, undone on every payload."""
+        return self.facts.corrections
 
     @callback
     def _follow_agent(self, system: SystemInfo | None) -> None:
@@ -235,10 +246,9 @@ class UnraidCoordinator(ChannelCoordinator):
         if not isinstance(system, SystemInfo) or system.is_placeholder:
             return
         version = system.agent_version
-        self.freshness.set_agent_version(version)
-        corrections = corrections_for(version)
-        if corrections != self.corrections:
-            self.corrections = corrections
+        corrections = self.facts.follow(version)
+        if corrections is not None:
+            self._given.clear()  # the same payloads, corrected otherwise
             for fix in corrections:
                 self.log_once(
                     f"correction:{fix.note}",
@@ -248,24 +258,6 @@ class UnraidCoordinator(ChannelCoordinator):
                     version or "older than 2025.11.22",
                     fix.note,
                 )
-
-    @callback
-    def _update_boot_time(self, system: SystemInfo | None) -> None:
-        """Derive the boot time once; ignore the second-level jitter of uptime."""
-        if system is None or system.uptime_seconds is None or system.is_placeholder:
-            return
-        if not 0 <= system.uptime_seconds < MAX_UPTIME.total_seconds():
-            return
-        sampled = system.timestamp or dt_util.utcnow()
-        try:
-            candidate = (sampled - timedelta(seconds=system.uptime_seconds)).replace(
-                microsecond=0
-            )
-        except OverflowError:  # a time stamp near year 1
-            return
-        known = self.data.boot_time
-        if known is None or abs(candidate - known) > BOOT_TIME_TOLERANCE:
-            self.data.boot_time = candidate
 
     @callback
     def _watch_parity(self, previous: Any, current: Any) -> None:
@@ -419,6 +411,8 @@ class UnraidCoordinator(ChannelCoordinator):
             return await client.get_parity_history()
         if channel is Extra.FLASH:
             return await client.get_flash()
+        if channel is Extra.DISK_THRESHOLDS:
+            return await client.get_disk_thresholds()
         return await client.get_collectors()
 
     @callback
@@ -455,7 +449,7 @@ class UnraidCoordinator(ChannelCoordinator):
         await self.async_refresh_topics(t for t in LIST_KEYS if self.data.lists[t])
 
     async def async_refresh_extras(self, _now: datetime | None = None) -> None:
-        """Re-read the REST-only data (parity schedule and history, flash, collectors)."""
+        """Re-read the REST-only data (parity, flash, collectors, disk thresholds)."""
         await self.async_refresh_topics(tuple(Extra))
 
     @callback
@@ -574,13 +568,3 @@ class UnraidCoordinator(ChannelCoordinator):
         if self.prepared_socket is not None:
             await self.prepared_socket.close()
             self.prepared_socket = None
-
-
-def _unread_only(notes: NotificationList) -> NotificationList:
-    """Keep the counts and the unread notifications; the archive is not used."""
-    items = notes.notifications
-    if not items or all(note.type != "archive" for note in items):
-        return notes
-    return dataclasses.replace(
-        notes, notifications=tuple(note for note in items if note.type != "archive")
-    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+import dataclasses
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
+
+from homeassistant.util import dt as dt_util
 
 from .api import Topic
 from .api.models import (
@@ -14,6 +17,7 @@ from .api.models import (
     ContainerInfo,
     ContainerUpdatesResult,
     DiskInfo,
+    DiskSettingsExtended,
     FlashDriveHealth,
     GPUMetrics,
     HardwareInfo,
@@ -41,6 +45,7 @@ class Extra(StrEnum):
     PARITY_HISTORY = "parity_history"
     FLASH = "flash"
     COLLECTORS = "collectors"
+    DISK_THRESHOLDS = "disk_thresholds"
 
 
 class Local(StrEnum):
@@ -51,6 +56,11 @@ class Local(StrEnum):
 
 
 type Channel = Topic | Extra | Local
+
+#: The boot time moves only when uptime says it moved by more than this.
+BOOT_TIME_TOLERANCE = timedelta(seconds=60)
+#: Uptimes beyond this are not believed (and would overflow a datetime).
+MAX_UPTIME = timedelta(days=36500)
 
 
 def _container_key(item: ContainerInfo) -> str | None:
@@ -123,6 +133,62 @@ class UnraidData:
         #: container name -> update available (None: the agent's check failed)
         self.container_updates: dict[str, bool | None] = {}
         self.boot_time: datetime | None = None
+
+    def replace_list(self, topic: Topic, items: tuple[Any, ...]) -> list[str]:
+        """Take a list topic's new items; return the keys that changed (or went).
+
+        An item that is the very model already held (the parser reuses the
+        model of unchanged JSON) is not compared.
+        """
+        new = index_items(topic, items)
+        old = self.lists[topic]
+        changed: list[str] = []
+        adopt = False
+        for key, item in new.items():
+            held = old.get(key)
+            if held is not item:
+                if held != item:
+                    changed.append(key)
+                adopt = True
+        changed.extend(key for key in old if key not in new)
+        if changed or adopt:
+            # Equal items are taken too: the next frame's are these very objects.
+            self.lists[topic] = new
+        return changed
+
+    def record_updates(
+        self, updates: Iterable[tuple[str | None, bool | None]], *, checked: bool
+    ) -> bool:
+        """Record containers' update availability by name; True if any changed.
+
+        None is recorded (as unknown) only from a registry check (``checked``).
+        """
+        changed = False
+        for raw_name, available in updates:
+            if not raw_name or (available is None and not checked):
+                continue
+            name = raw_name.lstrip("/")
+            if self.container_updates.get(name) != available:
+                self.container_updates[name] = available
+                changed = True
+        return changed
+
+    def note_uptime(self, system: SystemInfo | None) -> None:
+        """Derive the boot time once; ignore the second-level jitter of uptime."""
+        if system is None or system.uptime_seconds is None or system.is_placeholder:
+            return
+        if not 0 <= system.uptime_seconds < MAX_UPTIME.total_seconds():
+            return
+        sampled = system.timestamp or dt_util.utcnow()
+        try:
+            candidate = (sampled - timedelta(seconds=system.uptime_seconds)).replace(
+                microsecond=0
+            )
+        except OverflowError:  # a time stamp near year 1
+            return
+        known = self.boot_time
+        if known is None or abs(candidate - known) > BOOT_TIME_TOLERANCE:
+            self.boot_time = candidate
 
     def snapshot(self) -> UnraidData:
         """Return a copy that later data leave as it is (payloads are shared).
@@ -213,6 +279,11 @@ class UnraidData:
         """REST ``/collectors/status``."""
         return self.objects.get(Extra.COLLECTORS)
 
+    @property
+    def disk_thresholds(self) -> DiskSettingsExtended | None:
+        """REST ``/settings/disk-thresholds``."""
+        return self.objects.get(Extra.DISK_THRESHOLDS)
+
     # List topics -------------------------------------------------------
     @property
     def disks(self) -> dict[str, DiskInfo]:
@@ -259,3 +330,13 @@ def index_items(topic: Topic, items: tuple[Any, ...]) -> dict[str, Any]:
         if key is not None:
             indexed[key] = item
     return indexed
+
+
+def unread_only(notes: NotificationList) -> NotificationList:
+    """Keep the counts and the unread notifications; the archive is not used."""
+    items = notes.notifications
+    if not items or all(note.type != "archive" for note in items):
+        return notes
+    return dataclasses.replace(
+        notes, notifications=tuple(note for note in items if note.type != "archive")
+    )

@@ -63,6 +63,9 @@ class ServerButtonDescription(ButtonEntityDescription):
     #: the data as they were when the command was sent.
     no_answer_fn: Callable[[UnraidCoordinator, UnraidData], None] | None = None
     exists_fn: Callable[[UnraidData], bool] = _always
+    #: The button is offered only while its action applies (e.g. "pause"
+    #: while a parity check runs).
+    available_fn: Callable[[UnraidData], bool] = _always
 
 
 # ------------------------------------------------------------------- item level
@@ -70,20 +73,31 @@ class ServerButtonDescription(ButtonEntityDescription):
 
 @dataclass(frozen=True, kw_only=True)
 class ItemSensorDescription(SensorEntityDescription):
-    """A sensor of one item (container, disk, share…)."""
+    """A sensor of one item (container, disk, share…).
+
+    The functions read the item, or with ``source_fn`` what it makes of the
+    whole data and the item (``source_fn(data, item)``): for an item that
+    needs data of other channels, ``source_channels``. A change of those
+    recomputes the entity; while a read of them fails their last data is
+    used (the entity stays available: they only add to the item).
+    """
 
     value_fn: Callable[[Any], SensorValue]
     exists_fn: Callable[[Any], bool] = _always
     attrs_fn: Callable[[Any], Attributes] | None = None
+    source_fn: Callable[[UnraidData, Any], Any] | None = None
+    source_channels: tuple[Channel, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class ItemBinarySensorDescription(BinarySensorEntityDescription):
-    """A binary sensor of one item."""
+    """A binary sensor of one item (``source_fn`` as for item sensors)."""
 
     is_on_fn: Callable[[Any], bool | None]
     exists_fn: Callable[[Any], bool] = _always
     attrs_fn: Callable[[Any], Attributes] | None = None
+    source_fn: Callable[[UnraidData, Any], Any] | None = None
+    source_channels: tuple[Channel, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,6 +24,8 @@ from .coordinator import UnraidCoordinator
 STALE_DEVICE_GRACE = timedelta(days=7)
 #: How often absences are looked for.
 STALE_CHECK_INTERVAL = timedelta(hours=1)
+#: Key prefix of device absences in the entry's absence clock.
+_DEVICE = "device:"
 
 #: Longest item key used as it is in unique ids and device identifiers.
 MAX_KEY_LENGTH = 64
@@ -43,6 +45,9 @@ class Kind(StrEnum):
     VM = "vm"
     GPU = "gpu"
     UPS = "ups"
+    SHARE = "share"
+    NIC = "nic"
+    POOL = "zfs"
 
     @property
     def topic(self) -> Topic:
@@ -56,6 +61,9 @@ _KIND_TOPICS = {
     Kind.VM: Topic.VMS,
     Kind.GPU: Topic.GPU,
     Kind.UPS: Topic.UPS,
+    Kind.SHARE: Topic.SHARES,
+    Kind.NIC: Topic.NETWORK,
+    Kind.POOL: Topic.ZFS_POOLS,
 }
 
 _SLOT = re.compile(r"^([a-z]+?)(\d*)$")
@@ -161,7 +169,7 @@ def child_device_info(
     sw_version: str | None = None,
     serial_number: str | None = None,
 ) -> DeviceInfo:
-    """Device info of a disk, container, VM, GPU or UPS on the server."""
+    """Device info of a child of the server (disk, container, VM, GPU, UPS, share…)."""
     return DeviceInfo(
         identifiers={(DOMAIN, child_identifier(coordinator, kind, key))},
         name=display_name(name),
@@ -225,9 +233,13 @@ class StaleDeviceTracker:
     """
 
     def __init__(self, coordinator: UnraidCoordinator) -> None:
-        """Track the devices of one coordinator."""
+        """Track the devices of one coordinator (absences in its clock)."""
         self._coordinator = coordinator
-        self.missing_since: dict[str, datetime] = {}
+
+    @property
+    def missing(self) -> set[str]:
+        """The ids of the devices whose items are missing now."""
+        return self._coordinator.absence.keys(_DEVICE)
 
     @callback
     def check(self, _now: datetime | None = None) -> None:
@@ -235,9 +247,12 @@ class StaleDeviceTracker:
         coordinator = self._coordinator
         registry = dr.async_get(coordinator.hass)
         now = dt_util.utcnow()
-        for device in dr.async_entries_for_config_entry(
+        clock = coordinator.absence
+        devices = dr.async_entries_for_config_entry(
             registry, coordinator.config_entry.entry_id
-        ):
+        )
+        clock.keep_only(_DEVICE, (_DEVICE + device.id for device in devices))
+        for device in devices:
             item = device_item(coordinator, device)
             if item is None:
                 continue
@@ -245,11 +260,11 @@ class StaleDeviceTracker:
             if not coordinator.topic_available(kind.topic) or item_present(
                 coordinator, kind, key
             ):
-                self.missing_since.pop(device.id, None)
+                # Present, or not known: absence counts only while read.
+                clock.present(_DEVICE + device.id)
                 continue
-            since = self.missing_since.setdefault(device.id, now)
-            if now - since >= STALE_DEVICE_GRACE:
-                self.missing_since.pop(device.id, None)
+            if now - clock.since(_DEVICE + device.id, now) >= STALE_DEVICE_GRACE:
+                clock.present(_DEVICE + device.id)
                 registry.async_remove_device(device.id)
 
 

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import MAX_LENGTH_STATE_STATE
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.entity_platform import (
-    AddConfigEntryEntitiesCallback,
-    async_get_current_platform,
-)
-import homeassistant.helpers.entity_registry as er
-from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
-from homeassistant.util import dt as dt_util
 
 from .coordinator import UnraidConfigEntry, UnraidCoordinator
 from .data import LIST_KEYS, Channel, UnraidData
 from .devices import (
-    STALE_CHECK_INTERVAL,
     STALE_DEVICE_GRACE,
     clip,
     display_name,
@@ -33,13 +23,7 @@ from .devices import (
     server_device_info,
     server_id,
 )
-
-#: About how many entities one step of the event loop adds: a batch of new
-#: items gets its entities over several steps, so nothing else waits long.
-ADD_CHUNK = 40
-
-#: While the entry is in these states, its platforms take new entities.
-_ADDING_STATES = (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED)
+from .tracker import ItemTracker, key_parser
 
 
 def clip_state[T](value: T) -> T:
@@ -68,27 +52,28 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
         *,
         group: ItemGroup | None = None,
         item_key: str | None = None,
+        shared: ItemShared | None = None,
     ) -> None:
-        """Create the entity; with ``group`` and ``item_key`` it describes one item."""
+        """Create the entity; with ``group`` and ``item_key`` it describes one item.
+
+        ``shared``: what all the entities of that item share (built once).
+        """
         super().__init__(coordinator)
         self.entity_description = description
         self._channels = tuple(channels)
         self._group = group
         self._item_key = item_key
+        #: The item, looked up once while an update runs (_NOTHING otherwise).
+        self._resolved: Any = _NOTHING
         parts = [server_id(coordinator)]
         if group is not None and item_key is not None:
             parts += [group.prefix, item_id(item_key)]
-            item = group.items_fn(coordinator.data).get(item_key)
-            self._attr_device_info = (
-                group.device_fn(coordinator, item_key, item)
-                if group.device_fn is not None
-                else server_device_info(coordinator)
-            )
-            if group.label_fn is not None:
-                self._attr_translation_placeholders = {
-                    "name": display_name(group.label_fn(item_key, item))
-                }
-            if group.enabled_fn is not None and not group.enabled_fn(item_key, item):
+            if shared is None:
+                shared = ItemShared.of(coordinator, group, item_key)
+            self._attr_device_info = shared.device_info
+            if shared.placeholders is not None:
+                self._attr_translation_placeholders = shared.placeholders
+            if not shared.enabled:
                 self._attr_entity_registry_enabled_default = False
         else:
             self._attr_device_info = server_device_info(coordinator)
@@ -107,12 +92,16 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
         """The current model of this entity's item (None when it is gone)."""
         if self._group is None or self._item_key is None:
             return None
+        if self._resolved is not _NOTHING:
+            return self._resolved
         return self._group.items_fn(self.coordinator.data).get(self._item_key)
 
     @property
     def source(self) -> Any:
         """What the description's functions read: the item, or the whole data."""
-        return self.item if self._group is not None else self.coordinator.data
+        if self._group is None:
+            return self.coordinator.data
+        return item_source(self.entity_description, self.coordinator.data, self.item)
 
     @property
     def available(self) -> bool:
@@ -122,8 +111,10 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
         # are offered while the server does not answer.
         if not coordinator.last_update_success:
             return False
-        if not all(coordinator.topic_available(channel) for channel in self._channels):
-            return False
+        topic_available = coordinator.topic_available
+        for channel in self._channels:
+            if not topic_available(channel):
+                return False
         return self._group is None or self.item is not None
 
     async def async_added_to_hass(self) -> None:
@@ -141,6 +132,12 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
                     channel, self._handle_channel_update, key
                 )
             )
+        for channel in getattr(self.entity_description, "source_channels", ()):
+            self.async_on_remove(
+                coordinator.async_add_channel_listener(
+                    channel, self._handle_channel_update
+                )
+            )
         self._written = self._fingerprint()
 
     @callback
@@ -151,17 +148,26 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
     @callback
     def _handle_channel_update(self) -> None:
         """Recompute; write only when the state or attributes changed."""
-        self._compute_state()
-        fingerprint = self._fingerprint()
-        stats = self.coordinator.stats
-        if fingerprint == self._written:
-            stats.state_skips += 1
-            return
-        self._written = fingerprint
-        stats.state_writes += 1
-        self.async_write_ha_state()
+        # One look-up of the item for the whole update (availability, the
+        # values, the write): an item group may build its mapping each time.
+        self._resolved = self.item
+        try:
+            available = self.available  # (once: _compute_state, _fingerprint)
+            if available:
+                self._compute()
+            fingerprint = (available, self._state_tuple() if available else None)
+            stats = self.coordinator.stats
+            if fingerprint == self._written:
+                stats.state_skips += 1
+                return
+            self._written = fingerprint
+            stats.state_writes += 1
+            self.async_write_ha_state()
+        finally:
+            self._resolved = _NOTHING
 
     def _fingerprint(self) -> object:
+        """Return what was written: availability, and the state if available."""
         available = self.available
         return (available, self._state_tuple() if available else None)
 
@@ -187,6 +193,47 @@ class UnraidEntity(CoordinatorEntity[UnraidCoordinator]):
 
 
 _NOTHING = object()
+
+
+def item_source(description: object, data: UnraidData, item: Any) -> Any:
+    """Return what an item description's functions read (see ``source_fn``)."""
+    source_fn = getattr(description, "source_fn", None)
+    if source_fn is None or item is None:
+        return item
+    return source_fn(data, item)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemShared:
+    """What every entity of one item shares: one device info, one name.
+
+    Home Assistant reads them when it adds the entities; hundreds of items
+    with several entities each need not hold a copy per entity.
+    """
+
+    device_info: DeviceInfo
+    placeholders: dict[str, str] | None
+    enabled: bool
+
+    @classmethod
+    def of(
+        cls, coordinator: UnraidCoordinator, group: ItemGroup, key: str
+    ) -> ItemShared:
+        """Build them for the item ``key`` of ``group`` as it is now."""
+        item = group.items_fn(coordinator.data).get(key)
+        return cls(
+            device_info=(
+                group.device_fn(coordinator, key, item)
+                if group.device_fn is not None
+                else server_device_info(coordinator)
+            ),
+            placeholders=(
+                {"name": display_name(group.label_fn(key, item))}
+                if group.label_fn is not None
+                else None
+            ),
+            enabled=group.enabled_fn is None or group.enabled_fn(key, item),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -229,16 +276,27 @@ def track_server_entities(
     """Add server entities as their data appears (``exists_fn``)."""
     coordinator = entry.runtime_data
     by_key = {description.key: description for description in descriptions}
-    ItemTracker(
+
+    def appeared() -> list[str]:
+        # Only for entities not added yet: nothing else would change (server
+        # entities are never removed for lack of data), and this runs on
+        # every change of every channel the descriptions read.
+        live = tracker.live
+        data = coordinator.data
+        return [
+            key
+            for key, desc in by_key.items()
+            if key not in live and desc.exists_fn(data)
+        ]
+
+    tracker = ItemTracker(
         entry,
         (
             channel
             for description in by_key.values()
             for channel in description.channels
         ),
-        lambda: [
-            key for key, desc in by_key.items() if desc.exists_fn(coordinator.data)
-        ],
+        appeared,
         lambda key: [
             entity_class(
                 coordinator,
@@ -247,7 +305,8 @@ def track_server_entities(
             )
         ],
         async_add_entities,
-    ).start()
+    )
+    tracker.start()
 
 
 def track_item_groups(
@@ -280,6 +339,14 @@ def _track_group(
         item = group.items_fn(coordinator.data).get(key)
         if item is None:
             return []
+        wanted = [
+            desc
+            for desc in descriptions
+            if desc.exists_fn(item_source(desc, coordinator.data, item))
+        ]
+        if not wanted:
+            return []
+        shared = ItemShared.of(coordinator, group, key)
         return [
             entity_class(
                 coordinator,
@@ -287,9 +354,9 @@ def _track_group(
                 (group.channel, *getattr(desc, "channels", ())),
                 group=group,
                 item_key=key,
+                shared=shared,
             )
-            for desc in descriptions
-            if desc.exists_fn(item)
+            for desc in wanted
         ]
 
     tracker = ItemTracker(
@@ -299,205 +366,13 @@ def _track_group(
         build,
         async_add_entities,
     )
-    if group.device_fn is None:
-        # No device to remove: the entities of a vanished share, NIC, pool…
-        # go by themselves after the same grace as devices.
-        tracker.expire_after(
-            STALE_DEVICE_GRACE,
-            _key_parser(
-                f"{server_id(coordinator)}_{group.prefix}_",
-                [desc.key for desc in descriptions],
-            ),
-        )
+    # The entities of a vanished item go after the same grace as devices,
+    # also those left without a device (from an earlier run or version).
+    tracker.expire_after(
+        STALE_DEVICE_GRACE,
+        key_parser(
+            f"{server_id(coordinator)}_{group.prefix}_",
+            [desc.key for desc in descriptions],
+        ),
+    )
     tracker.start()
-
-
-def _key_parser(
-    prefix: str, description_keys: list[str]
-) -> Callable[[str], str | None]:
-    """Return a function reading the ``item_id`` out of an entity's unique id."""
-    suffixes = sorted((f"_{key}" for key in description_keys), key=len, reverse=True)
-
-    def parse(unique_id: str) -> str | None:
-        if not unique_id.startswith(prefix):
-            return None
-        rest = unique_id[len(prefix) :]
-        for suffix in suffixes:
-            if rest.endswith(suffix) and len(rest) > len(suffix):
-                return rest[: -len(suffix)]
-        return None
-
-    return parse
-
-
-class ItemTracker:
-    """Adds entities for items (containers, VMs, disks…) as they appear.
-
-    ``keys`` lists the current item keys; ``build`` makes the entities of one
-    new key. Keys are forgotten when all their entities are removed (their
-    device was deleted), so an item that comes back later gets entities again.
-
-    New keys are queued in the order they appear and get their entities
-    about ``ADD_CHUNK`` at a time, one chunk per step of the event loop: a
-    frame bringing hundreds of new containers must not hold Home Assistant
-    up for seconds. A queued key whose item is gone by its turn is dropped
-    (it is queued again if the item comes back).
-    """
-
-    def __init__(
-        self,
-        entry: UnraidConfigEntry,
-        channels: Iterable[Channel],
-        keys: Callable[[], Iterable[str]],
-        build: Callable[[str], list[UnraidEntity]],
-        async_add_entities: AddConfigEntryEntitiesCallback,
-    ) -> None:
-        """Track one kind of item for one platform."""
-        self._entry = entry
-        self._channels = tuple(dict.fromkeys(channels))
-        self._keys = keys
-        self._build = build
-        self._add = async_add_entities
-        self._live: dict[str, int] = {}
-        self._stale_after: timedelta | None = None
-        self._parse: Callable[[str], str | None] = lambda _unique_id: None
-        self._domain = ""
-        self._missing: dict[str, datetime] = {}
-        self._scanned: tuple[datetime, frozenset[str]] | None = None
-        #: Keys waiting for their entities, oldest first.
-        self._queue: dict[str, None] = {}
-        self._adding: asyncio.Task[None] | None = None
-
-    @callback
-    def expire_after(
-        self, grace: timedelta, parse: Callable[[str], str | None]
-    ) -> None:
-        """Remove the entities of keys gone for ``grace`` (call during setup).
-
-        ``parse`` reads an ``item_id`` out of a unique id (None: not this
-        tracker's).
-        Registry entries left from earlier runs are included, and absence
-        only counts while the channels are read successfully.
-        """
-        self._stale_after = grace
-        self._parse = parse
-        self._domain = async_get_current_platform().domain
-
-    @callback
-    def start(self) -> None:
-        """Add entities for the current items and follow future changes."""
-        self._add_new()
-        coordinator = self._entry.runtime_data
-        for channel in self._channels:
-            self._entry.async_on_unload(
-                coordinator.async_add_channel_listener(channel, self._add_new)
-            )
-        if self._stale_after is not None:
-            # Also when the agent reports nothing new for a long time.
-            self._entry.async_on_unload(
-                async_track_time_interval(
-                    coordinator.hass, self._hourly, STALE_CHECK_INTERVAL
-                )
-            )
-
-    @callback
-    def _hourly(self, _now: datetime) -> None:
-        if self._stale_after is not None:
-            self._expire(frozenset(self._keys()), self._stale_after)
-
-    @callback
-    def _add_new(self) -> None:
-        keys = list(self._keys())
-        queue = self._queue
-        for key in keys:
-            if key not in self._live:
-                queue[key] = None
-        if queue and self._adding is None:
-            # Not in this step: it may already be applying a large frame,
-            # and other trackers may be following the same one.
-            entry = self._entry
-            self._adding = entry.async_create_task(
-                entry.runtime_data.hass,
-                self._add_queued(),
-                "unraid add entities",
-                eager_start=False,
-            )
-        if self._stale_after is not None:
-            self._expire(frozenset(keys), self._stale_after)
-
-    async def _add_queued(self) -> None:
-        """Add the queued keys' entities, one chunk per step of the event loop."""
-        try:
-            while self._queue:
-                if self._entry.state not in _ADDING_STATES:
-                    # Unloading: the platform takes no more entities.
-                    self._queue.clear()
-                    return
-                self._add_chunk()
-                await asyncio.sleep(0)
-        finally:
-            self._adding = None
-
-    @callback
-    def _add_chunk(self) -> None:
-        """Add the entities of the first queued keys, about ``ADD_CHUNK`` of them."""
-        new: list[UnraidEntity] = []
-        queue = self._queue
-        while queue and len(new) < ADD_CHUNK:
-            # Only keys without entities are queued, and each only once.
-            key = next(iter(queue))
-            del queue[key]
-            entities = self._build(key)
-            if not entities:
-                continue
-            self._live[key] = len(entities)
-            for entity in entities:
-                entity.async_on_remove(self._forget_callback(key))
-            new.extend(entities)
-        if new:
-            self._add(new)
-
-    @callback
-    def _expire(self, present: frozenset[str], grace: timedelta) -> None:
-        """Note absent keys; remove the entities of those gone for ``grace``."""
-        coordinator = self._entry.runtime_data
-        if not all(coordinator.topic_available(ch) for ch in self._channels):
-            self._missing.clear()
-            self._scanned = None
-            return
-        now = dt_util.utcnow()
-        # The registry is scanned when the items change, else hourly.
-        if self._scanned is not None:
-            when, keys = self._scanned
-            if keys == present and now - when < STALE_CHECK_INTERVAL:
-                return
-        self._scanned = (now, present)
-        present_ids = {item_id(key) for key in present}
-        registry = er.async_get(coordinator.hass)
-        gone: dict[str, list[str]] = {}
-        for entry in er.async_entries_for_config_entry(registry, self._entry.entry_id):
-            if entry.domain != self._domain:
-                continue
-            key = self._parse(entry.unique_id)
-            if key is not None and key not in present_ids:
-                gone.setdefault(key, []).append(entry.entity_id)
-        self._missing = {
-            key: since for key, since in self._missing.items() if key in gone
-        }
-        for key, entity_ids in gone.items():
-            since = self._missing.setdefault(key, now)
-            if now - since >= grace:
-                del self._missing[key]
-                for entity_id in entity_ids:
-                    registry.async_remove(entity_id)
-
-    def _forget_callback(self, key: str) -> CALLBACK_TYPE:
-        @callback
-        def forget() -> None:
-            remaining = self._live.get(key, 0) - 1
-            if remaining > 0:
-                self._live[key] = remaining
-            else:
-                self._live.pop(key, None)
-
-        return forget

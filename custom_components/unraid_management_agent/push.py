@@ -175,6 +175,7 @@ class PushListener:
     async def _listen(self, socket: UnraidWebSocket) -> str:
         """Apply frames until the stream ends, stalls or fails; return why it ended."""
         coordinator = self._coordinator
+        socket.parser = coordinator.parser
         self._connected_at = dt_util.utcnow()
         self._reconnected = self._outage_since is not None
         coordinator.stats.connects += 1
@@ -191,6 +192,9 @@ class PushListener:
                     coordinator.stats.stalls += 1
                     return f"no data for {limit:g} s although the stream is open"
                 self._apply(event)
+                # One frame per step of the event loop: frames that queued up
+                # (a burst, a slow moment) must not hold Home Assistant up.
+                await asyncio.sleep(0)
                 if (
                     event.topic is Topic.NOTIFICATIONS
                     and event.size > LARGE_NOTIFICATIONS_FRAME
@@ -295,13 +299,15 @@ class PushListener:
         stats = coordinator.stats
         stats.frames_total += 1
         now = dt_util.utcnow()
+        last = coordinator.last_frame
         coordinator.last_frame = now
         if not coordinator.last_update_success:
             # Push delivers again: the server is back even if REST is not.
-            coordinator.last_update_success = True
             LOGGER.info("%s is sending data again", coordinator.name)
-            coordinator.async_update_listeners()
-        coordinator.notify_connection()
+            coordinator.async_set_updated_data(coordinator.data)
+        if last is None or not _same_minute(last, now):
+            # The connection entities show the last frame to the minute.
+            coordinator.notify_connection()
         if event.kind is FrameKind.GARBAGE:
             stats.garbage += 1
             coordinator.log_once(
@@ -428,6 +434,13 @@ class StreamSupervisor:
         coordinator.stream_connected = False
         self.listener.enter_polling()
         self._restart = async_call_later(coordinator.hass, delay, self._launch)
+
+
+def _same_minute(one: datetime, other: datetime) -> bool:
+    """Tell whether two times fall in the same minute (as the entities show them)."""
+    return one.replace(second=0, microsecond=0) == other.replace(
+        second=0, microsecond=0
+    )
 
 
 def _duration(delta: timedelta) -> str:

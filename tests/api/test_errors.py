@@ -291,6 +291,7 @@ async def test_error_status_with_odd_bodies(stub: Stub) -> None:
         ("GET", "/array/parity-check/history", "get_parity_history"),
         ("GET", "/system/flash", "get_flash"),
         ("GET", "/collectors/status", "get_collectors"),
+        ("GET", "/settings/disk-thresholds", "get_disk_thresholds"),
         ("GET", "/notifications/overview", "get_notification_overview"),
         ("GET", "/array", "get_array"),
         ("POST", "/docker/update-all", "update_all_containers"),

@@ -13,14 +13,18 @@ from custom_components.unraid_management_agent.api.corrections import (
     corrections_for,
 )
 from custom_components.unraid_management_agent.api.generations import (
+    FIRST_PACE,
     GENERATIONS,
     NEWEST,
+    RATE_LIMITS,
     UNVERSIONED,
     generation_for,
     parse_version,
+    rate_limit_for,
 )
 from custom_components.unraid_management_agent.api.models import DiskInfo, ShareInfo
 from custom_components.unraid_management_agent.freshness import Freshness
+from uma_simulator.profiles import PROFILES, Profile
 
 
 @pytest.mark.parametrize(
@@ -125,3 +129,49 @@ def test_freshness_learns_and_observes() -> None:
     later = start + timedelta(hours=1)
     freshness.frame(Topic.SYSTEM, later, later)  # the gap is no cadence
     assert freshness.clocks[Topic.SYSTEM].cadence == pytest.approx(60, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("agent_version", "agent", "pace"),
+    [
+        (None, None, (40.0, 80)),  # before v2025.11.22: no version, no limit
+        ("2025.11.26", None, (40.0, 80)),
+        ("2026.03.04", None, (40.0, 80)),
+        ("2026.04.01", (10.0, 20), (5.0, 10)),
+        ("2026.06.03", (10.0, 20), (5.0, 10)),
+        ("2026.06.04", (50.0, 100), (40.0, 80)),
+        ("2026.08.01", (50.0, 100), (40.0, 80)),
+        ("main-abc123", (50.0, 100), (40.0, 80)),  # a development build: newest
+    ],
+)
+def test_rate_limit_for(
+    agent_version: str | None,
+    agent: tuple[float, int] | None,
+    pace: tuple[float, int],
+) -> None:
+    """Each version gets its generation's limit and the pace kept under it."""
+    limit = rate_limit_for(agent_version)
+    assert (limit.agent, limit.pace) == (agent, pace)
+
+
+def test_paces_stay_under_the_agents_limits() -> None:
+    """A margin under a per-client limit; half of a bucket shared with the web UI."""
+    assert [limit.since for limit in RATE_LIMITS] == sorted(
+        limit.since for limit in RATE_LIMITS
+    )
+    for limit in RATE_LIMITS:
+        rate, burst = limit.pace
+        assert rate > 0 and burst >= 1
+        if limit.agent is None:
+            continue
+        share = 0.5 if limit.shared else 0.8
+        assert rate <= limit.agent[0] * share and burst <= limit.agent[1] * share
+    assert min(limit.pace for limit in RATE_LIMITS) == FIRST_PACE
+
+
+@pytest.mark.parametrize("profile", list(PROFILES.values()), ids=list(PROFILES))
+def test_rate_limits_match_the_simulated_generations(profile: Profile) -> None:
+    """The table and the simulator's profiles tell the same limit for each generation."""
+    limit = rate_limit_for(profile.agent_version if profile.versioned else None)
+    assert limit.agent == profile.rate
+    assert limit.agent is None or limit.shared is profile.rate_global

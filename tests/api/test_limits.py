@@ -182,3 +182,19 @@ async def test_pause_zeroes_the_bucket() -> None:
     assert loop.time() - start >= 0.049
     limiter.pause(0.0)  # shorter pauses never shorten a running one
     assert limiter._tokens == 0.0
+
+
+async def test_set_pace_keeps_spent_tokens() -> None:
+    """A new pace: the bucket grows or shrinks by the difference, spent stays spent."""
+    limiter = RequestLimiter(rate=5.0, burst=10)
+    for _ in range(3):
+        async with limiter:
+            pass
+    limiter.set_pace(40.0, 80)
+    assert limiter.pace == (40.0, 80)
+    assert 77 <= limiter._tokens <= 78  # 7 left (and a little refill) + 70
+    limiter.set_pace(5.0, 10)
+    assert limiter.pace == (5.0, 10)
+    assert 7 <= limiter._tokens <= 8
+    limiter.set_pace(1.0, 1)
+    assert limiter._tokens == 0.0  # never below empty

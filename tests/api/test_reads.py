@@ -19,6 +19,7 @@ from custom_components.unraid_management_agent.api.models import (
     ContainerInfo,
     ContainerUpdatesResult,
     DiskInfo,
+    DiskSettingsExtended,
     FlashDriveHealth,
     GPUMetrics,
     HardwareInfo,
@@ -80,6 +81,7 @@ READS: dict[str, tuple[str, type, bool]] = {
     "get_parity_history": ("/array/parity-check/history", ParityCheckHistory, False),
     "get_flash": ("/system/flash", FlashDriveHealth, False),
     "get_collectors": ("/collectors/status", CollectorsStatus, False),
+    "get_disk_thresholds": ("/settings/disk-thresholds", DiskSettingsExtended, False),
     "get_user_scripts": ("/user-scripts", UserScriptInfo, True),
 }
 
@@ -284,6 +286,47 @@ async def test_placeholders_before_first_collection(start_agent: StartAgent) -> 
     agent.sim.advance(0)
     system = await client.get_system()
     assert not system.is_placeholder and system.hostname == "tower"
+
+
+async def test_plugin_list_holds_only_updates(start_agent: StartAgent) -> None:
+    """The agent's plugin check lists only plugins with an update, undated (S3)."""
+    agent = await start_agent(scenario="large")
+    agent.sim.advance(61)
+    listing = await agent.client().get_plugin_updates()
+    offered = [p["name"] for p in agent.sim.state.plugins if p["update_available"]]
+    assert len(agent.sim.state.plugins) > len(offered) > 0
+    assert [p.name for p in listing.plugins or ()] == offered
+    assert all(p.update_available for p in listing.plugins or ())
+    assert listing.total_count == listing.updates_available == len(offered)
+    assert listing.timestamp is None  # Go's zero time
+    for plugin in agent.sim.state.plugins:
+        plugin["update_available"] = False
+    agent.sim.publish("plugin_updates_update")
+    empty = await agent.raw("/plugins/check-updates")
+    assert empty["plugins"] is None  # a nil slice
+    assert (await agent.client().get_plugin_updates()).plugins is None
+
+
+async def test_disk_thresholds(start_agent: StartAgent) -> None:
+    """The global thresholds, and a disk's own (``home``: disk4)."""
+    agent = await start_agent(scenario="home")
+    client = agent.client()
+    thresholds = await client.get_disk_thresholds()
+    assert (
+        thresholds.hdd_temp_warning_celsius,
+        thresholds.hdd_temp_critical_celsius,
+        thresholds.ssd_temp_warning_celsius,
+        thresholds.ssd_temp_critical_celsius,
+    ) == (45, 55, 60, 70)
+    disks = {disk.name: disk for disk in await client.get_disks()}
+    assert (
+        disks["disk4"].temp_warning_celsius,
+        disks["disk4"].temp_critical_celsius,
+    ) == (
+        40,
+        50,
+    )
+    assert disks["disk1"].temp_warning_celsius is None
 
 
 async def test_health_and_get_topic(agent: Agent) -> None:

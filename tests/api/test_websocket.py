@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 import pytest
 
 from custom_components.unraid_management_agent.api import (
@@ -12,6 +13,7 @@ from custom_components.unraid_management_agent.api import (
     PARSERS,
     AgentEvent,
     FrameKind,
+    PayloadParser,
     Topic,
     UnraidConnectionClosedError,
     UnraidConnectionError,
@@ -405,5 +407,43 @@ async def test_control_frames_are_skipped(agent: Agent) -> None:
         agent.sim.advance(30)  # a ping and nothing else
         agent.sim.publish("registration_update")
         assert (await stream.receive(idle_limit=2.0)).topic is Topic.REGISTRATION
+    finally:
+        await stream.close()
+
+
+async def test_transport_errors_are_connection_errors() -> None:
+    """Aiohttp failing under ``receive`` (a closing transport) ends the stream as usual."""
+
+    class Broken:
+        async def receive(self) -> None:
+            raise aiohttp.ClientConnectionResetError(
+                "Cannot write to closing transport"
+            )
+
+    stream = UnraidWebSocket(Broken())  # type: ignore[arg-type]
+    with pytest.raises(UnraidConnectionError, match="closing transport"):
+        await stream.receive(idle_limit=1.0)
+
+
+async def test_stream_parses_with_the_given_parser(agent: Agent) -> None:
+    """The stream's parser keeps models of unchanged JSON across frames."""
+    ws = await agent.session.ws_connect(agent.url + "/ws")
+    parser = PayloadParser()
+    stream = UnraidWebSocket(ws, parser)
+    try:
+        await stream.subscribe([Topic.REGISTRATION])
+        await wait_for(
+            lambda: (
+                bool(agent.sim.hub.clients)
+                and agent.sim.hub.clients[0].topics == {"registration_update"}
+            )
+        )
+        payload = agent.sim.caches["registration_update"]
+        agent.sim.hub.broadcast("registration_update", payload)
+        first = await stream.receive(idle_limit=2.0)
+        agent.sim.hub.broadcast("registration_update", payload)
+        second = await stream.receive(idle_limit=2.0)
+        assert second.payload is first.payload
+        assert (parser.built, parser.reused) == (1, 1)
     finally:
         await stream.close()

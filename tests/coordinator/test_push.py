@@ -20,7 +20,7 @@ from tests.helpers import (
     wait_until,
 )
 
-SEED_PATHS = 22
+SEED_PATHS = 23
 
 
 async def test_seed_gives_values_before_the_first_frame(

@@ -18,13 +18,14 @@ from custom_components.unraid_management_agent.const import DOMAIN, MANUFACTURER
 from custom_components.unraid_management_agent.sensor import MAX_ENERGY_GAP
 from tests.helpers import SERVER, Agent, move_time, settle, setup_entry, wait_until
 
-from .conftest import coordinator_of, device, eid, state_of
+from .conftest import coordinator_of, device, eid, has_entity, state_of
 
 DISK1 = "ST12000VN0008-2YS101_ZJV6425204"
 DISK3 = "WDC_WD120EFBX-68B0EN0_JEK1551760"
 
 #: Every REST path the integration may read. None of them touches a disk
-#: (there is no per-disk or SMART endpoint among them): reading never wakes one.
+#: (there is no per-disk or SMART endpoint among them; the disk thresholds
+#: are read from Unraid's settings files): reading never wakes one.
 ALLOWED_READS = {
     "/api/v1/system",
     "/api/v1/array",
@@ -48,6 +49,7 @@ ALLOWED_READS = {
     "/api/v1/array/parity-check/history",
     "/api/v1/system/flash",
     "/api/v1/collectors/status",
+    "/api/v1/settings/disk-thresholds",
     "/api/v1/ws",
 }
 
@@ -111,9 +113,15 @@ async def test_reads_never_touch_disks(
 async def test_defaults_for_destructive_buttons(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
-    """Array stop, reboot and shutdown exist but are disabled until enabled."""
+    """Array stop, reboot, shutdown and update-all exist but are disabled until enabled."""
     registry = er.async_get(hass)
-    for key in ("array_stop", "reboot", "shutdown", "array_start"):
+    for key in (
+        "array_stop",
+        "reboot",
+        "shutdown",
+        "array_start",
+        "update_all_containers",
+    ):
         entry = registry.async_get(eid(hass, "button", key))
         assert entry is not None
         assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
@@ -121,7 +129,7 @@ async def test_defaults_for_destructive_buttons(
     reboot = registry.async_get(eid(hass, "button", "reboot"))
     assert reboot is not None
     assert reboot.original_device_class == "restart"
-    for key in ("parity_check_start", "parity_check_stop", "update_all_containers"):
+    for key in ("parity_check_start", "parity_check_stop"):
         entry = registry.async_get(eid(hass, "button", key))
         assert entry is not None
         assert entry.disabled_by is None
@@ -139,8 +147,6 @@ async def test_nic_defaults(
         ("br0", True),
         ("docker0", False),
         ("virbr0", False),
-        ("veth77eb60d", False),
-        ("vethbdc1db2", False),
     ):
         for platform, key in (
             ("binary_sensor", "link"),
@@ -150,6 +156,9 @@ async def test_nic_defaults(
             entry = registry.async_get(eid(hass, platform, "nic", name, key))
             assert entry is not None
             assert (entry.disabled_by is None) is enabled, (name, key)
+    # Docker's per-container links come and go under new names: no entities.
+    for name in ("veth77eb60d", "vethbdc1db2"):
+        assert not has_entity(hass, "binary_sensor", "nic", name, "link")
 
 
 async def test_parity_reads_the_right_way(
@@ -243,18 +252,32 @@ async def test_devices(
     ups = device(hass, "ups", "ups")
     assert ups is not None
     assert ups.name == "tower UPS"
+    assert ups.manufacturer == "APC"  # a Back-UPS
     disk = device(hass, "disk", DISK1)
     assert disk is not None
     assert disk.name == "tower Disk 1"
     assert disk.serial_number == "ZJV6425204"
+    assert disk.manufacturer == "Seagate"  # an ST… model
     plex = device(hass, "container", "plex")
     assert plex is not None
+    assert plex.name == "tower plex"
     assert (plex.manufacturer, plex.model) == ("Docker", "plexinc/pms-docker")
-    # Shares and NICs sit on the server device.
+    vm = device(hass, "vm", "Windows 11")
+    assert vm is not None
+    assert vm.name == "tower Windows 11"
+    # Shares and NICs are things of their own, each on its device.
     entities = er.async_get(hass)
     share = entities.async_get(eid(hass, "sensor", "share", "media", "usage"))
     assert share is not None
-    assert share.device_id == server.id
+    media = device(hass, "share", "media")
+    assert media is not None
+    assert media.name == "tower Share media"
+    assert share.device_id == media.id
+    assert share.entity_id == "sensor.tower_share_media_usage"
+    eth0 = device(hass, "nic", "eth0")
+    assert eth0 is not None
+    assert eth0.name == "tower eth0"
+    assert eth0.via_device_id == server.id
 
 
 async def test_server_device_follows_an_upgrade(

@@ -36,7 +36,7 @@ def _container_id(agent: Agent, name: str) -> str:
 @pytest.mark.parametrize(
     ("button", "path", "prepare"),
     [
-        (("array_start",), "/api/v1/array/start", None),
+        (("array_start",), "/api/v1/array/start", "array stopped"),
         (("array_stop",), "/api/v1/array/stop", None),
         (("update_all_containers",), "/api/v1/docker/update-all", None),
         (("check_container_updates",), "/api/v1/docker/updates/refresh", None),
@@ -65,7 +65,12 @@ async def test_button_sends_its_command(
 ) -> None:
     """Each button sends exactly its command, and the agent accepts it."""
     sim = agent.sim
-    if prepare is not None:
+    if prepare == "array stopped":
+        # "Start array" is offered only while the array is stopped.
+        sim.state.array["state"] = "STOPPED"
+        sim.publish("array_status_update")
+        await settle(hass)
+    elif prepare is not None:
         sim.state.vms[0]["state"] = prepare
     before = len(sim.request_log)
     await _press(hass, *button)
@@ -187,6 +192,7 @@ async def test_container_update_install(
     assert hass.states.get(update).state == STATE_OFF  # type: ignore[union-attr]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_update_all_clears_the_offers(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
@@ -253,24 +259,20 @@ async def test_plugin_update_install(
     assert state.state == STATE_OFF
     assert state.attributes["installed_version"] == "2026.09.01"
 
-    # The agent's next plugin report is what counts from then on.
-    plugin = agent.sim.state.plugins[0]
-    plugin.update(version="2026.09.01", update_available=False, latest_version="")
+    # The agent's next check no longer lists it (it lists only plugins with
+    # an update): the entity is unavailable until the plugin has one again.
     agent.sim.publish("plugin_updates_update")
     coordinator = coordinator_of(loaded)
-
-    def reported_version() -> str | None:
-        listing = coordinator.data.plugin_updates
-        assert listing is not None
-        return next(
-            p.version for p in listing.plugins or () if p.name == plugin["name"]
-        )
-
-    await wait_until(hass, lambda: reported_version() == "2026.09.01")
+    await wait_until(
+        hass,
+        lambda: (
+            coordinator.data.plugin_updates is not None
+            and not coordinator.data.plugin_updates.plugins
+        ),
+    )
     state = hass.states.get(update)
     assert state is not None
-    assert state.state == STATE_OFF
-    assert state.attributes["installed_version"] == "2026.09.01"
+    assert state.state == STATE_UNAVAILABLE
 
 
 async def test_plugin_update_rejected(
@@ -306,3 +308,39 @@ async def test_invalid_plugin_name(
         await hass.services.async_call(
             "update", "install", {"entity_id": eid(hass, *entity)}, blocking=True
         )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_buttons_are_offered_only_when_they_apply(
+    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
+) -> None:
+    """Parity pause/resume/stop and array start/stop follow the server's state."""
+    sim = agent.sim
+
+    def offered() -> set[str]:
+        keys = (
+            "parity_check_start",
+            "parity_check_pause",
+            "parity_check_resume",
+            "parity_check_stop",
+            "array_start",
+            "array_stop",
+        )
+        return {
+            key
+            for key in keys
+            if hass.states.get(eid(hass, "button", key)).state != "unavailable"  # type: ignore[union-attr]
+        }
+
+    assert offered() == {"parity_check_start", "array_stop"}
+    for status, want in (
+        ("running", {"parity_check_pause", "parity_check_stop", "array_stop"}),
+        ("paused", {"parity_check_resume", "parity_check_stop", "array_stop"}),
+        ("", {"parity_check_start", "array_stop"}),
+    ):
+        sim.state.parity["status"] = status
+        sim.publish("array_status_update")
+        await wait_until(hass, lambda w=want: offered() == w)
+    sim.state.array["state"] = "STOPPED"
+    sim.publish("array_status_update")
+    await wait_until(hass, lambda: offered() == {"array_start"})

@@ -238,13 +238,13 @@ async def test_item_back_within_grace_keeps_device(
     sim.publish("vm_list_update")
     await wait_until(hass, lambda: "Windows 11" not in coordinator.data.vms)
     tracker.check()
-    assert len(tracker.missing_since) == 1
+    assert len(tracker.missing) == 1
 
     sim.state.vms.append(copy.deepcopy(sim.state.vms[0]) | {"name": "Windows 11"})
     sim.publish("vm_list_update")
     await wait_until(hass, lambda: "Windows 11" in coordinator.data.vms)
     tracker.check()
-    assert not tracker.missing_since
+    assert not tracker.missing
     freezer.tick(STALE_DEVICE_GRACE + timedelta(days=1))
     tracker.check()
     assert device(hass, "vm", "Windows 11") is not None
@@ -261,13 +261,13 @@ async def test_failed_fetch_never_deletes(
     sim.publish("container_list_update")
     await wait_until(hass, lambda: "plex" not in coordinator.data.containers)
     tracker.check()
-    assert tracker.missing_since
+    assert tracker.missing
 
     # The docker collector is disabled on the agent, then /docker fails.
     coordinator.set_collector_enabled(Topic.CONTAINERS, enabled=False)
     freezer.tick(STALE_DEVICE_GRACE * 2)
     tracker.check()
-    assert not tracker.missing_since
+    assert not tracker.missing
     assert device(hass, "container", "plex") is not None
 
     sim.faults.set_rest_mode("500", "/api/v1/docker")
@@ -337,7 +337,7 @@ async def test_recreated_container_keeps_its_entities(
     assert after == before
     assert not [entity for entity in after if entity.endswith("_2")]
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), loaded.entry_id)
-    assert len([d for d in devices if d.name == "plex"]) == 1
+    assert len([d for d in devices if d.name == "tower plex"]) == 1
 
     await hass.services.async_call(
         "switch",

@@ -27,7 +27,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.unraid_management_agent.const import DOMAIN
 from custom_components.unraid_management_agent.devices import STALE_DEVICE_GRACE
-from custom_components.unraid_management_agent.entity import ADD_CHUNK
+from custom_components.unraid_management_agent.tracker import ADD_CHUNK
 from tests.helpers import SERVER, Agent, settle, setup_entry, wait_until
 from uma_simulator import Simulator
 
@@ -111,8 +111,8 @@ ADDS: dict[str, tuple[Callable[[Simulator, str], Any], str, bool]] = {
         True,
     ),
     "vm": (_add_vm, "vm_list_update", True),
-    "share": (_add_share, "share_list_update", False),
-    "nic": (_add_nic, "network_list_update", False),
+    "share": (_add_share, "share_list_update", True),
+    "nic": (_add_nic, "network_list_update", True),
 }
 
 
@@ -273,8 +273,8 @@ async def test_long_texts_are_cut_without_errors(
     await settle(hass)
 
     ups = state_of(hass, "sensor", "ups", "ups", "status")
-    assert len(ups.state) == MAX_LENGTH_STATE_STATE
-    assert ups.state == f"{status[: MAX_LENGTH_STATE_STATE - 1]}…"
+    assert ups.state == "online"
+    assert ups.attributes["raw_status"] == f"{status[: MAX_LENGTH_STATE_STATE - 1]}…"
     agent_version = state_of(hass, "sensor", "agent_version")
     assert agent_version.state == f"{version[: MAX_LENGTH_STATE_STATE - 1]}…"
     update = state_of(hass, "update", "container", "tagged", "image")
@@ -305,7 +305,7 @@ def _batch_switches(hass: HomeAssistant) -> int:
     return sum(
         1
         for entity_id in hass.states.async_entity_ids("switch")
-        if entity_id.startswith("switch.batch_")
+        if entity_id.startswith("switch.tower_batch_")
     )
 
 

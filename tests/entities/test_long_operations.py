@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -171,6 +172,7 @@ async def test_unanswered_update_rest_status_and_limit(
     assert state.state == STATE_ON
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_unanswered_update_all(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
@@ -205,7 +207,11 @@ async def test_unanswered_update_all(
 async def test_unanswered_plugin_update(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:
-    """A plugin update past the write timeout: confirmed by the next plugin list."""
+    """A plugin update past the write timeout: done when the next list drops it.
+
+    The agent lists only plugins with an update: one it no longer lists has
+    none (its entity is unavailable until it has one again).
+    """
     sim = agent.sim
     sim.advance(30)  # the staggered plugin collection
     await wait_until(hass, lambda: has_entity(hass, *PLUGIN))
@@ -215,18 +221,27 @@ async def test_unanswered_plugin_update(
     assert _state(hass, PLUGIN).attributes["in_progress"] is True
 
     sim.publish("plugin_updates_update")
-    await wait_until(
-        hass, lambda: _state(hass, PLUGIN).attributes["in_progress"] is False
-    )
+    await wait_until(hass, lambda: _state(hass, PLUGIN).state == STATE_UNAVAILABLE)
+
+    # Its next update: offered again, from the version now installed.
+    plugin = next(p for p in sim.state.plugins if p["name"] == PLUGIN[2])
+    plugin.update(update_available=True, latest_version="2026.10.01")
+    sim.publish("plugin_updates_update")
+    await wait_until(hass, lambda: _state(hass, PLUGIN).state == STATE_ON)
     state = _state(hass, PLUGIN)
-    assert state.state == STATE_OFF
+    assert state.attributes["in_progress"] is False
     assert state.attributes["installed_version"] == "2026.09.01"
+    assert state.attributes["latest_version"] == "2026.10.01"
 
 
 async def test_killed_plugin_update(
-    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
+    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry, freezer: Any
 ) -> None:
-    """``plugin update`` killed after 60 s: the next list shows the old version."""
+    """``plugin update`` killed after 60 s: the list does not change; the limit ends it.
+
+    The agent publishes its plugin list only when it changed (and without a
+    time stamp), so nothing tells a killed update from a slow one but time.
+    """
     sim = agent.sim
     sim.advance(30)
     await wait_until(hass, lambda: has_entity(hass, *PLUGIN))
@@ -234,11 +249,12 @@ async def test_killed_plugin_update(
     await _install(hass, PLUGIN)
     assert _state(hass, PLUGIN).attributes["in_progress"] is True
     sim.advance(1)
-    sim.publish("plugin_updates_update")
-    await wait_until(
-        hass, lambda: _state(hass, PLUGIN).attributes["in_progress"] is False
-    )
+    sim.publish("plugin_updates_update")  # the same list again
+    await settle(hass)
+    assert _state(hass, PLUGIN).attributes["in_progress"] is True
+    await move_time(hass, freezer, PENDING_INSTALL_LIMIT.total_seconds() + 1)
     state = _state(hass, PLUGIN)
+    assert state.attributes["in_progress"] is False
     assert state.state == STATE_ON
     assert state.attributes["installed_version"] == "2026.08.10"
 

@@ -14,9 +14,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.unraid_management_agent.api import Topic
 from custom_components.unraid_management_agent.const import DOMAIN
 from custom_components.unraid_management_agent.devices import STALE_DEVICE_GRACE
-from tests.helpers import Agent, settle, setup_entry, wait_until
+from tests.helpers import Agent, move_time, settle, setup_entry, wait_until
 
-from .conftest import coordinator_of, eid, has_entity, pass_hours, uid
+from .conftest import coordinator_of, device, eid, has_entity, pass_hours, uid
 
 GRACE_HOURS = STALE_DEVICE_GRACE / timedelta(hours=1)
 
@@ -99,3 +99,48 @@ async def test_nothing_expires_while_a_topic_fails(
     assert has_entity(hass, "binary_sensor", "nic", "eth2", "link")
     await pass_hours(hass, freezer, coordinator, GRACE_HOURS)
     assert not has_entity(hass, "binary_sensor", "nic", "eth2", "link")
+
+
+async def test_absence_clock_survives_restarts(
+    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry, freezer: Any
+) -> None:
+    """Restarted every few days, Home Assistant still removes what has gone."""
+    sim = agent.sim
+    sim.remove_container("sonarr")
+    share = next(s for s in sim.state.shares if s["name"] == "isos")
+    sim.state.shares.remove(share)
+    sim.publish("container_list_update")
+    sim.publish("share_list_update")
+    await settle(hass)
+    await pass_hours(hass, freezer, coordinator_of(loaded), 1)  # the clocks start
+    half = GRACE_HOURS / 2 - 1
+    for _ in range(2):
+        await pass_hours(hass, freezer, coordinator_of(loaded), half)
+        assert device(hass, "container", "sonarr") is not None
+        assert await hass.config_entries.async_reload(loaded.entry_id)
+        await settle(hass)
+    # Over the grace in all, though no run of the integration lasted that long.
+    await pass_hours(hass, freezer, coordinator_of(loaded), 3)
+    assert device(hass, "container", "sonarr") is None
+    assert not has_entity(hass, "sensor", "share", "isos", "usage")
+    assert device(hass, "container", "plex") is not None
+
+
+async def test_removing_the_entry_forgets_its_absences(
+    hass: HomeAssistant,
+    agent: Agent,
+    loaded: MockConfigEntry,
+    freezer: Any,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The stored clock goes with the entry."""
+    agent.sim.remove_container("sonarr")
+    agent.sim.publish("container_list_update")
+    await settle(hass)
+    await pass_hours(hass, freezer, coordinator_of(loaded), 2)
+    await move_time(hass, freezer, 60)  # the gathered write
+    key = f"{DOMAIN}.{loaded.entry_id}.absences"
+    assert key in hass_storage
+    assert await hass.config_entries.async_remove(loaded.entry_id)
+    await settle(hass)
+    assert key not in hass_storage

@@ -26,7 +26,9 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 
 
 @pytest.fixture
-def server_entry(hass: HomeAssistant, agent: Agent) -> MockConfigEntry:
+def server_entry(
+    hass: HomeAssistant, agent: Agent, unthrottled_requests: None
+) -> MockConfigEntry:
     """Add a config entry for the simulator, as the config flow creates it."""
     entry = MockConfigEntry(
         domain=DOMAIN, title=HOSTNAME, unique_id=GUID, data=agent.entry_data()

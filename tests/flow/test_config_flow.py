@@ -66,7 +66,7 @@ def _assert_created(result: dict[str, Any], agent: Agent, **extra: Any) -> None:
 
 def test_every_field_has_a_description() -> None:
     """Quality scale "config-flow": ``data_description`` for every field."""
-    for section in ("config", "options"):
+    for section in ("config",):
         for step_id, step in STRINGS[section]["step"].items():
             assert set(step.get("data", {})) == set(step.get("data_description", {})), (
                 section,
@@ -174,10 +174,10 @@ async def test_user_invalid_host_then_recovers(
     _assert_created(result, agent)
 
 
-async def test_user_duplicate_updates_address(
+async def test_user_duplicate_changes_nothing(
     hass: HomeAssistant, agent: Agent
 ) -> None:
-    """Adding a configured server again aborts and moves the entry to the new address."""
+    """Adding a configured server again aborts; changes are for reconfigure."""
     entry = MockConfigEntry(
         domain=DOMAIN, unique_id=GUID, data={CONF_HOST: "10.0.0.9", CONF_PORT: 1}
     )
@@ -188,8 +188,7 @@ async def test_user_duplicate_updates_address(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.data[CONF_HOST] == "127.0.0.1"
-    assert entry.data[CONF_PORT] == agent.port
+    assert entry.data == {CONF_HOST: "10.0.0.9", CONF_PORT: 1}
 
 
 async def test_user_without_guid_uses_flash_guid(
@@ -345,14 +344,38 @@ async def test_zeroconf_token_agent_already_configured(
 
 
 @pytest.mark.parametrize("sim_options", [TOKEN])
-async def test_zeroconf_token_confirm_finds_configured_server(
+async def test_zeroconf_moved_token_server_updates_its_address(
     hass: HomeAssistant, agent: Agent
 ) -> None:
-    """Once the token identifies a configured server, its address is updated."""
+    """A configured server that needs a token moved: its own token finds it."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=GUID,
         data={CONF_HOST: "10.0.0.9", CONF_PORT: 1, CONF_TOKEN: "s3cret"},
+    )
+    entry.add_to_hass(hass)
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="0781-5583-0000-000000000001",
+        data={CONF_HOST: "10.0.0.8", CONF_PORT: 1, CONF_TOKEN: "other"},
+    ).add_to_hass(hass)
+    result = await _discover(hass, agent.port)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    assert entry.data[CONF_PORT] == agent.port
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+@pytest.mark.parametrize("sim_options", [TOKEN])
+async def test_zeroconf_token_confirm_finds_configured_server(
+    hass: HomeAssistant, agent: Agent
+) -> None:
+    """The stored token no longer works: once the user's token identifies it, it moves."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=GUID,
+        data={CONF_HOST: "10.0.0.9", CONF_PORT: 1, CONF_TOKEN: "old"},
     )
     entry.add_to_hass(hass)
     result = await _discover(hass, agent.port)

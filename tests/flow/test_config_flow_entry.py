@@ -14,7 +14,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.unraid_management_agent.const import (
-    CONF_POLL_INTERVAL,
     CONF_TOKEN,
     CONF_USE_SSL,
     CONF_VERIFY_SSL,
@@ -29,12 +28,22 @@ from .common import GUID, assert_translated
 async def _submit(
     hass: HomeAssistant, flow_id: str, user_input: dict[str, Any], section: str
 ) -> dict[str, Any]:
-    if section == "options":
-        result = await hass.config_entries.options.async_configure(flow_id, user_input)
-    else:
-        result = await hass.config_entries.flow.async_configure(flow_id, user_input)
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input)
     assert_translated(result, section)
     return dict(result)
+
+
+@pytest.fixture
+def agent_entry_with_options(hass: HomeAssistant, agent: Agent) -> MockConfigEntry:
+    """Return an entry from a version that had a polling interval option."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=GUID,
+        data=agent.entry_data(),
+        options={"poll_interval": 45},
+    )
+    entry.add_to_hass(hass)
+    return entry
 
 
 def _reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> list[Any]:
@@ -229,35 +238,12 @@ async def test_reconfigure_keeps_token(hass: HomeAssistant, agent: Agent) -> Non
 # ------------------------------------------------------------------ options
 
 
-async def test_options_stored_as_ints_and_used(
-    hass: HomeAssistant, agent: Agent, server_entry: MockConfigEntry
+async def test_no_options_and_old_ones_dropped(
+    hass: HomeAssistant, agent: Agent, agent_entry_with_options: MockConfigEntry
 ) -> None:
-    """New intervals are saved as whole seconds, and the reloaded entry uses them."""
-    await setup_entry(hass, server_entry)
-    first = server_entry.runtime_data
-    assert first.poll_interval == timedelta(seconds=30)
-    result = await hass.config_entries.options.async_init(server_entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
-    assert_translated(result, "options")
-    result = await _submit(
-        hass,
-        result["flow_id"],
-        {CONF_POLL_INTERVAL: 45.0},
-        "options",
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert server_entry.options == {CONF_POLL_INTERVAL: 45}
-    assert all(type(value) is int for value in server_entry.options.values())
-    await settle(hass)
-    assert server_entry.state is ConfigEntryState.LOADED
-    coordinator = server_entry.runtime_data
-    assert coordinator is not first
-    assert coordinator.poll_interval == timedelta(seconds=45)
-
-    # The form shows the stored values next time.
-    result = await hass.config_entries.options.async_init(server_entry.entry_id)
-    defaults = {str(key): key.default() for key in result["data_schema"].schema}
-    # Stall detection is automatic: there is no silence option any more.
-    assert defaults == {CONF_POLL_INTERVAL: 45}
-    hass.config_entries.options.async_abort(result["flow_id"])
+    """No user-set polling interval (core rule): an old stored one is dropped."""
+    entry = agent_entry_with_options
+    await setup_entry(hass, entry)
+    assert entry.options == {}
+    assert entry.runtime_data.poll_interval == timedelta(seconds=30)
+    assert not entry.supports_options

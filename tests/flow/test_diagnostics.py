@@ -69,7 +69,6 @@ def token_entry(hass: HomeAssistant, agent: Agent) -> MockConfigEntry:
         title=HOSTNAME,
         unique_id=GUID,
         data=agent.entry_data(token=TOKEN),
-        options={"poll_interval": 60},
     )
     entry.add_to_hass(hass)
     return entry
@@ -101,7 +100,7 @@ async def test_diagnostics(
     topics = dump["freshness"]["topics"]
     assert {topic["via"] for topic in topics.values()} == {"rest"}  # the seed
     assert topics["system_update"]["cadence_seconds"] == 15
-    assert dump["entry"]["options"] == {"poll_interval": 60}
+    assert dump["entry"]["options"] == {}
     assert dump["data"]["objects"]["system_update"]["cpu_model"]
 
     text = json.dumps(dump)

@@ -177,7 +177,7 @@ async def test_adding_a_server_known_by_host_name_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.data[CONF_HOST] == "127.0.0.1"
+    assert entry.data[CONF_HOST] == "10.9.9.9"  # changes are for reconfigure
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 

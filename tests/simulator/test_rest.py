@@ -476,3 +476,38 @@ async def test_plugin_update(
         assert (await resp.json())["message"] == "Failed to update plugin"
     async with session.post(f"{base}/plugins/a..b/update") as resp:
         assert resp.status == 400
+
+
+@pytest.mark.parametrize(
+    ("profile", "since_2026_01_02", "root_shares"),
+    [
+        ("2025.11", False, False),
+        ("2026.02", True, False),
+        ("2026.05", True, False),
+        ("current", True, True),
+    ],
+)
+async def test_thresholds_and_root_shares_by_profile(
+    make_server: Factory,
+    session: aiohttp.ClientSession,
+    profile: str,
+    since_2026_01_02: bool,
+    root_shares: bool,
+) -> None:
+    """Disk thresholds from 2026.01.02 (404 before); UD root shares from 2026.06.08."""
+    sim, base = await make_server(profile=profile)
+    sim.advance(0)
+    async with session.get(f"{base}/settings/disk-thresholds") as resp:
+        assert resp.status == (200 if since_2026_01_02 else 404)
+        if since_2026_01_02:
+            body = await resp.json()
+            assert body["hdd_temp_warning_celsius"] == 45
+            assert body["ssd_temp_critical_celsius"] == 70
+    async with session.get(f"{base}/disks") as resp:
+        disk4 = next(d for d in await resp.json() if d["name"] == "disk4")
+    assert ("temp_warning_celsius" in disk4) is since_2026_01_02
+    assert disk4.get("temp_critical_celsius") == (50 if since_2026_01_02 else None)
+    async with session.get(f"{base}/unassigned") as resp:
+        shares = (await resp.json())["remote_shares"]
+    assert any(s["type"] == "root" for s in shares) is root_shares
+    assert any(s["type"] == "smb" for s in shares)

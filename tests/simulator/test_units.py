@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from uma_simulator import validation
+from uma_simulator import Simulator, validation
 from uma_simulator.dto import ZERO_TIME, make, zero_value
 from uma_simulator.mutations import safe_filename
 from uma_simulator.ratelimit import RateLimiter
@@ -188,3 +188,20 @@ def test_main_stops_quietly_on_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(cli.asyncio, "run", interrupted)
     cli.main(["--port", "0"])
+
+
+@pytest.mark.parametrize("scenario", ["home", "large", "minimal"])
+def test_shares_fit_their_storage(scenario: str) -> None:
+    """No share holds or offers more than the array or pool it lives on."""
+    sim = Simulator(scenario)
+    sim.advance(0)
+    array = sim.state.array
+    array_used = array["total_bytes"] - array["free_bytes"]
+    on_array = [s for s in sim.state.shares if s["storage"] != "cache"]
+    assert sum(s["used_bytes"] for s in on_array) <= array_used
+    for share in sim.state.shares:
+        assert share["total_bytes"] == share["used_bytes"] + share["free_bytes"]
+        if share["storage"] == "cache":
+            assert share["free_bytes"] < array["free_bytes"]
+        else:
+            assert share["free_bytes"] == array["free_bytes"]

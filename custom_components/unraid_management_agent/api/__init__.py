@@ -30,18 +30,21 @@ from .exceptions import (
     UnraidTimeoutError,
     UnraidValidationError,
 )
+from .payloads import MODELS, PayloadParser
 from .topics import LIST_TOPICS, SIGNATURES, Topic
 from .websocket import UnraidWebSocket, decode_frame
 
 __all__ = [
     "DEFAULT_PORT",
     "LIST_TOPICS",
+    "MODELS",
     "PARSERS",
     "SIGNATURES",
     "TOPIC_ENDPOINTS",
     "AgentEvent",
     "Classification",
     "FrameKind",
+    "PayloadParser",
     "RequestLimiter",
     "Topic",
     "UnraidApiError",

@@ -144,6 +144,11 @@ class HttpCore:
         self.request_count = 0
 
     @property
+    def limiter(self) -> RequestLimiter:
+        """The pacing of this client's requests (shared by all of them)."""
+        return self._limiter
+
+    @property
     def base_url(self) -> URL:
         """The agent's address without the API prefix."""
         return self._base

@@ -27,6 +27,7 @@ from .models import (
     ContainerInfo,
     ContainerUpdatesResult,
     DiskInfo,
+    DiskSettingsExtended,
     FlashDriveHealth,
     GPUMetrics,
     HardwareInfo,
@@ -237,6 +238,13 @@ class UnraidClient(AgentControls):
         """``GET /system/flash``."""
         return self._require(
             FlashDriveHealth.parse(await self._get("/system/flash")), "/system/flash"
+        )
+
+    async def get_disk_thresholds(self) -> DiskSettingsExtended:
+        """``GET /settings/disk-thresholds`` (global disk temperature thresholds)."""
+        return self._require(
+            DiskSettingsExtended.parse(await self._get("/settings/disk-thresholds")),
+            "/settings/disk-thresholds",
         )
 
     async def get_collectors(self) -> CollectorsStatus:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from ._http import HttpCore
 from .exceptions import UnraidValidationError
+from .generations import IMPORTANCES
 from .models import (
     ActionResponse,
     ContainerBulkUpdateResult,
@@ -31,7 +32,7 @@ _COLLECTOR_NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
 #: The agent's bounds for a collector interval (3600 before 2026.01.01).
 MIN_COLLECTOR_INTERVAL: Final = 5
 MAX_COLLECTOR_INTERVAL: Final = 3600
-_IMPORTANCES: Final = frozenset({"alert", "warning", "normal", "info"})
+_IMPORTANCES: Final = frozenset(IMPORTANCES)
 
 
 def remote_share_source_error(source: str) -> str | None:
@@ -71,6 +72,10 @@ LONG_COMMAND_TIMEOUT: Final = 900.0
 #: ``pluginCheckTimeout``) and cancels them when the client goes away, caching
 #: what it had by then: wait for the whole check.
 CHECK_COMMAND_TIMEOUT: Final = 35.0
+#: The agent gives a script run with ``wait`` 60 s (``lib.ExecCommand``,
+#: ``lib/shell.go:20``); past its 30 s write timeout the answer is lost and
+#: the connection closes when the script ends.
+SCRIPT_WAIT_TIMEOUT: Final = 65.0
 
 
 class AgentControls(HttpCore):
@@ -219,8 +224,16 @@ class AgentControls(HttpCore):
         return str(data.get("message", "")) if isinstance(data, Mapping) else ""
 
     async def archive_notification(self, notification_id: str) -> str:
-        """Archive one notification by its id (file name)."""
-        if not notification_id or "/" in notification_id or ".." in notification_id:
+        """Archive one notification by its id (its ``.notify`` file name).
+
+        The agent's rules (``validateNotificationID``): a file name, no
+        ``..``, no path separator, ending in ``.notify``.
+        """
+        if (
+            not notification_id.endswith(".notify")
+            or ".." in notification_id
+            or any(sep in notification_id for sep in "/\\")
+        ):
             raise UnraidValidationError(f"invalid notification id: {notification_id}")
         data = await self.request(
             "POST", f"/notifications/{quote(notification_id, safe='')}/archive"
@@ -242,6 +255,7 @@ class AgentControls(HttpCore):
             "POST",
             f"/user-scripts/{name}/execute",
             json_body={"background": background, "wait": wait},
+            time_limit=SCRIPT_WAIT_TIMEOUT if wait else None,
         )
         return self._require(
             UserScriptResult.parse(data), "/user-scripts/{name}/execute"

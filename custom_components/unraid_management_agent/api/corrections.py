@@ -91,12 +91,38 @@ def corrections_for(agent_version: str | None) -> tuple[Correction, ...]:
     return tuple(fix for fix in CORRECTIONS if version < fix.fixed_in)
 
 
-def correct(topic: Topic, payload: Any, corrections: tuple[Correction, ...]) -> Any:
-    """Apply the corrections of ``topic`` to a parsed payload (a tuple of items)."""
+#: Per topic, the items last corrected: ``id(item) -> (item, corrected)``.
+type Corrected = dict[Topic, dict[int, tuple[Any, Any]]]
+
+
+def correct(
+    topic: Topic,
+    payload: Any,
+    corrections: tuple[Correction, ...],
+    done: Corrected | None = None,
+) -> Any:
+    """Apply the corrections of ``topic`` to a parsed payload (a tuple of items).
+
+    With ``done`` (kept by the caller for one agent's corrections), an item
+    that is the very model corrected last time gets the same corrected
+    model again, so that unchanged items stay the same objects.
+    """
     fixes = [fix.fix for fix in corrections if fix.topic is topic]
     if not fixes or not isinstance(payload, tuple):
         return payload
-    items = list(payload)
-    for fix in fixes:
-        items = [fix(item) for item in items]
+    last = done.get(topic, {}) if done is not None else {}
+    now: dict[int, tuple[Any, Any]] = {}
+    items = []
+    for item in payload:
+        seen = last.get(id(item))
+        if seen is not None and seen[0] is item:
+            fixed = seen[1]
+        else:
+            fixed = item
+            for fix in fixes:
+                fixed = fix(fixed)
+        now[id(item)] = (item, fixed)
+        items.append(fixed)
+    if done is not None:
+        done[topic] = now
     return tuple(items)

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 import logging
 from typing import Any
 
-from .models import (
-    ArrayStatus,
-    CollectorStateEvent,
-    ContainerInfo,
-    ContainerUpdatesResult,
-    DiskInfo,
-    GPUMetrics,
-    HardwareInfo,
-    Model,
-    MoverStatus,
-    NetworkInfo,
-    NotificationList,
-    NUTResponse,
-    OSUpdateStatus,
-    PluginList,
-    Registration,
-    ShareInfo,
-    SourceStatus,
-    SystemInfo,
-    UnassignedDeviceList,
-    UPSStatus,
-    VMInfo,
-    ZFSARCStats,
-    ZFSDataset,
-    ZFSPool,
-    ZFSSnapshot,
-)
+from .payloads import PARSERS, PayloadParser
+
+__all__ = [
+    "PARSERS",
+    "AgentEvent",
+    "Classification",
+    "FrameKind",
+    "build_event",
+    "classify",
+    "classify_payload",
+]
 from .topics import LEGACY_EVENT, SIGNATURES, Topic
 
 _LOGGER = logging.getLogger(__name__)
@@ -67,6 +51,12 @@ class Classification:
     topic: Topic | None = None
 
 
+_NAMED: dict[str, Classification] = {
+    name: Classification(FrameKind.TOPIC, topic) for name, topic in _BY_NAME.items()
+}
+_UNKNOWN = Classification(FrameKind.UNKNOWN)
+
+
 def classify(event: object, data: object) -> Classification:
     """Classify an envelope by its ``event`` name, or by ``data``'s fields.
 
@@ -77,10 +67,8 @@ def classify(event: object, data: object) -> Classification:
     if not isinstance(event, str):
         return Classification(FrameKind.GARBAGE)
     if event != LEGACY_EVENT:
-        topic = _BY_NAME.get(event)
-        if topic is None:
-            return Classification(FrameKind.UNKNOWN)
-        return Classification(FrameKind.TOPIC, topic)
+        # The same answer for every frame of a topic (it is frozen).
+        return _NAMED.get(event) or _UNKNOWN
     return classify_payload(data)
 
 
@@ -112,44 +100,6 @@ def classify_payload(data: object) -> Classification:
     return Classification(FrameKind.UNKNOWN)
 
 
-def _object(model: type[Model]) -> Callable[[object], Any]:
-    return model.parse
-
-
-def _list(model: type[Model]) -> Callable[[object], Any]:
-    return model.parse_list
-
-
-#: How each topic's payload (REST body or WebSocket ``data``) is parsed.
-#: Object topics parse to a model or ``None``; list topics to a tuple.
-PARSERS: dict[Topic, Callable[[object], Any]] = {
-    Topic.SYSTEM: _object(SystemInfo),
-    Topic.ARRAY: _object(ArrayStatus),
-    Topic.DISKS: _list(DiskInfo),
-    Topic.SHARES: _list(ShareInfo),
-    Topic.CONTAINERS: _list(ContainerInfo),
-    Topic.VMS: _list(VMInfo),
-    Topic.UPS: _object(UPSStatus),
-    Topic.NUT: _object(NUTResponse),
-    Topic.GPU: _list(GPUMetrics),
-    Topic.NETWORK: _list(NetworkInfo),
-    Topic.HARDWARE: _object(HardwareInfo),
-    Topic.REGISTRATION: _object(Registration),
-    Topic.NOTIFICATIONS: _object(NotificationList),
-    Topic.UNASSIGNED: _object(UnassignedDeviceList),
-    Topic.ZFS_POOLS: _list(ZFSPool),
-    Topic.ZFS_DATASETS: _list(ZFSDataset),
-    Topic.ZFS_SNAPSHOTS: _list(ZFSSnapshot),
-    Topic.ZFS_ARC: _object(ZFSARCStats),
-    Topic.DOCKER_UPDATES: _object(ContainerUpdatesResult),
-    Topic.PLUGIN_UPDATES: _object(PluginList),
-    Topic.OS_UPDATE: _object(OSUpdateStatus),
-    Topic.MOVER: _object(MoverStatus),
-    Topic.SOURCE_STATUS: _object(SourceStatus),
-    Topic.COLLECTOR_STATE: _object(CollectorStateEvent),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class AgentEvent:
     """One frame from the agent's WebSocket, classified and parsed.
@@ -178,19 +128,29 @@ def _sent_at(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None and parsed.year > 1 else None
 
 
-def build_event(envelope: object, size: int = 0) -> AgentEvent:
-    """Turn a decoded JSON frame into an ``AgentEvent``."""
+def build_event(
+    envelope: object, size: int = 0, parser: PayloadParser | None = None
+) -> AgentEvent:
+    """Turn a decoded JSON frame into an ``AgentEvent``.
+
+    With ``parser``, models are built only for JSON that changed since the
+    previous frame of the same topic (the result is the same).
+    """
     if not isinstance(envelope, Mapping) or "data" not in envelope:
         return AgentEvent(FrameKind.GARBAGE, None, "", size=size)
     name = envelope.get("event")
     data = envelope["data"]
     result = classify(name, data)
     payload: Any = data
-    if result.topic is not None and (parser := PARSERS.get(result.topic)) is not None:
-        payload = parser(data)
+    topic = result.topic
+    if topic is not None:
+        if parser is not None:
+            payload = parser.parse(topic, data, size)
+        elif (parse := PARSERS.get(topic)) is not None:
+            payload = parse(data)
     return AgentEvent(
         result.kind,
-        result.topic,
+        topic,
         name if isinstance(name, str) else "",
         payload,
         size,

@@ -7,9 +7,10 @@ v2025.11.22 do not report one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 import re
-from typing import Final
+from typing import Final, Protocol
 
 from .topics import Topic
 
@@ -144,19 +145,103 @@ def parse_version(text: str | None) -> Version | None:
     return (year, month, patch)
 
 
-def generation_for(agent_version: str | None) -> Generation:
-    """Return the generation of an agent reporting ``agent_version``.
+#: The importances ``POST /notifications`` takes; any other is a 500. The
+#: stock ``normal`` from v2026.08.00 (``ValidateNotificationImportance``,
+#: ``lib/validation.go``); before, ``CreateNotification`` took only alert,
+#: warning and info (``controllers/notification.go``).
+IMPORTANCES: Final = ("alert", "warning", "normal", "info")
+_NORMAL_IMPORTANCE_SINCE: Final[Version] = (2026, 8, 0)
 
-    No version at all means an agent older than v2025.11.22; a version in
-    another format (a development build) is taken for the newest.
+
+def accepts_importance(agent_version: str | None, importance: str) -> bool:
+    """Tell whether an agent reporting ``agent_version`` takes ``importance``.
+
+    Versions are read as in ``generation_for``.
+    """
+    if importance not in IMPORTANCES:
+        return False
+    if importance != "normal":
+        return True
+    if not agent_version:
+        return False
+    version = parse_version(agent_version)
+    return version is None or version >= _NORMAL_IMPORTANCE_SINCE
+
+
+class _Span(Protocol):
+    @property
+    def since(self) -> Version: ...
+
+
+def _span_for[S: _Span](spans: Sequence[S], agent_version: str | None) -> S:
+    """Return the span (oldest first) an agent reporting ``agent_version`` is in.
+
+    No version at all means an agent older than v2025.11.22 (the oldest
+    span); a version in another format (a development build) is taken for
+    the newest.
     """
     if not agent_version:
-        return UNVERSIONED
+        return spans[0]
     version = parse_version(agent_version)
     if version is None:
-        return NEWEST
-    found = GENERATIONS[0]
-    for generation in GENERATIONS:
-        if version >= generation.since:
-            found = generation
+        return spans[-1]
+    found = spans[0]
+    for span in spans:
+        if version >= span.since:
+            found = span
     return found
+
+
+def generation_for(agent_version: str | None) -> Generation:
+    """Return the generation of an agent reporting ``agent_version``."""
+    return _span_for(GENERATIONS, agent_version)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """The request limit of a span of agent releases, and the pace kept under it.
+
+    The client's pace leaves a margin under the agent's limit for network
+    jitter; under a bucket shared by every client it takes half, leaving
+    the other half to the agent's web UI and other clients.
+    """
+
+    since: Version
+    label: str
+    agent: tuple[float, int] | None
+    """Requests per second and burst the agent allows (None: no limit)."""
+    shared: bool
+    """One bucket for every client of the agent (its web UI too), not one per IP."""
+    pace: tuple[float, int]
+    """Requests per second and burst the client allows itself."""
+
+
+#: Oldest first. Evidence: the agent's rate-limit middleware at each tag
+#: (``daemon/services/api/middleware.go``; ``shared/reference/agent-versions.md``
+#: section 4). A seed is about 23 requests: it fits the pace's burst except
+#: under the shared bucket, where it takes about 2.5 s.
+RATE_LIMITS: Final[tuple[RateLimit, ...]] = (
+    RateLimit((0, 0, 0), "before 2026.04.01", None, shared=False, pace=(40.0, 80)),
+    RateLimit(
+        (2026, 4, 1),
+        "2026.04.01–2026.06.03",
+        (10.0, 20),
+        shared=True,
+        pace=(5.0, 10),
+    ),
+    RateLimit(
+        (2026, 6, 4),
+        "2026.06.04 and later",
+        (50.0, 100),
+        shared=False,
+        pace=(40.0, 80),
+    ),
+)
+#: The pace until the agent's version is known (the first requests of a
+#: setup): the gentlest of all.
+FIRST_PACE: Final = min(limit.pace for limit in RATE_LIMITS)
+
+
+def rate_limit_for(agent_version: str | None) -> RateLimit:
+    """Return the request limit of an agent reporting ``agent_version``."""
+    return _span_for(RATE_LIMITS, agent_version)

@@ -16,14 +16,18 @@ from .exceptions import (
     UnraidConnectionError,
     UnraidTimeoutError,
 )
+from .payloads import PayloadParser
 
 _CLOSING = frozenset(
     {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED}
 )
 
 
-def decode_frame(raw: str | bytes) -> AgentEvent:
-    """Decode and classify one text frame; garbage never raises."""
+def decode_frame(raw: str | bytes, parser: PayloadParser | None = None) -> AgentEvent:
+    """Decode and classify one text frame; garbage never raises.
+
+    ``parser`` (one per server) reuses the models of unchanged JSON.
+    """
     size = len(raw)
     try:
         envelope = orjson.loads(raw)
@@ -32,7 +36,7 @@ def decode_frame(raw: str | bytes) -> AgentEvent:
             envelope = json.loads(raw)
         except (ValueError, RecursionError):
             return AgentEvent(FrameKind.GARBAGE, None, "", size=size)
-    return build_event(envelope, size)
+    return build_event(envelope, size, parser)
 
 
 class UnraidWebSocket:
@@ -43,9 +47,14 @@ class UnraidWebSocket:
     ``UnraidConnectionClosedError`` when the agent closes the stream.
     """
 
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    def __init__(
+        self, ws: aiohttp.ClientWebSocketResponse, parser: PayloadParser | None = None
+    ) -> None:
         """Wrap an open aiohttp WebSocket."""
         self._ws = ws
+        #: Parses the frames' payloads; give it the server's, which outlives
+        #: the stream, so models of unchanged JSON are reused across reconnects.
+        self.parser = parser
 
     @property
     def closed(self) -> bool:
@@ -82,9 +91,13 @@ class UnraidWebSocket:
 
     async def _next_data_frame(self) -> AgentEvent:
         while True:
-            msg = await self._ws.receive()
+            try:
+                msg = await self._ws.receive()
+            except (aiohttp.ClientError, ConnectionError) as err:
+                # e.g. a ping or pong written to a transport being closed
+                raise UnraidConnectionError(f"stream error: {err!r}") from err
             if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
-                return decode_frame(msg.data)
+                return decode_frame(msg.data, self.parser)
             if msg.type in _CLOSING:
                 raise UnraidConnectionClosedError(
                     f"the agent closed the stream (code {self._ws.close_code})"

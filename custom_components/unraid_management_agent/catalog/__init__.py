@@ -32,6 +32,7 @@ ITEM_SENSORS: Grouped[ItemSensorDescription] = (
     (hardware.GPUS, hardware.GPU_SENSORS),
     (hardware.UPS, hardware.UPS_SENSORS),
     (hardware.NICS, hardware.NIC_SENSORS),
+    (hardware.FANS, hardware.FAN_SENSORS),
 )
 ITEM_BINARY_SENSORS: Grouped[ItemBinarySensorDescription] = (
     (storage.DISKS, storage.DISK_BINARY_SENSORS),

@@ -27,7 +27,7 @@ from ..descriptions import (
     ItemSwitchDescription,
     ItemUpdateDescription,
 )
-from ..devices import Kind, child_device_info
+from ..devices import Kind, child_device_info, server_name
 from ..entity import ItemGroup
 from ._util import slug
 
@@ -65,7 +65,7 @@ def _container_device(
         coordinator,
         Kind.CONTAINER,
         key,
-        name=key,
+        name=f"{server_name(coordinator)} {key}",
         model=_image_name(container.image),
         manufacturer="Docker",
         sw_version=container.version or None,
@@ -77,7 +77,7 @@ def _vm_device(coordinator: UnraidCoordinator, key: str, vm: VMInfo) -> DeviceIn
         coordinator,
         Kind.VM,
         key,
-        name=key,
+        name=f"{server_name(coordinator)} {key}",
         model="Virtual machine",
         manufacturer="KVM",
     )

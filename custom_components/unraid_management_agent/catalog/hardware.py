@@ -1,11 +1,14 @@
-"""GPUs and the UPS (child devices), network interfaces and plugins."""
+"""GPUs and the UPS (child devices), fans, network interfaces and plugins."""
 
 from __future__ import annotations
+
+import re
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
     PERCENTAGE,
+    REVOLUTIONS_PER_MINUTE,
     EntityCategory,
     UnitOfDataRate,
     UnitOfInformation,
@@ -16,7 +19,15 @@ from homeassistant.const import (
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..api import Topic, UnraidClient
-from ..api.models import ActionResponse, GPUMetrics, PluginInfo, PluginList, UPSStatus
+from ..api.models import (
+    ActionResponse,
+    FanInfo,
+    GPUMetrics,
+    NetworkInfo,
+    PluginInfo,
+    PluginList,
+    UPSStatus,
+)
 from ..coordinator import UnraidCoordinator
 from ..data import UnraidData
 from ..descriptions import (
@@ -24,12 +35,12 @@ from ..descriptions import (
     ItemSensorDescription,
     ItemUpdateDescription,
 )
-from ..devices import Kind, child_device_info, server_name
+from ..devices import MAX_TEXT_LENGTH, Kind, child_device_info, clip, server_name
 from ..entity import ItemGroup
 from ._util import nic_enabled_by_default
+from .vendors import UPS_STATE_OPTIONS, maker_of, ups_on_battery, ups_state
 
 UPS_KEY = "ups"
-_ON_BATTERY = ("OB", "ONBATT")
 
 # GPUs ----------------------------------------------------------------------
 
@@ -122,6 +133,7 @@ def _ups_device(coordinator: UnraidCoordinator, key: str, ups: UPSStatus) -> Dev
         key,
         name=f"{server_name(coordinator)} UPS",
         model=ups.model or None,
+        manufacturer=maker_of(ups.model),
     )
 
 
@@ -132,16 +144,19 @@ UPS = ItemGroup(
 
 def on_battery(ups: UPSStatus) -> bool | None:
     """Return True while the UPS runs on battery (APC ``ONBATT``, NUT ``OB``)."""
-    if not ups.status:
-        return None
-    return any(flag in _ON_BATTERY for flag in ups.status.upper().split())
+    return ups_on_battery(ups.status)
 
 
 UPS_SENSORS: tuple[ItemSensorDescription, ...] = (
     ItemSensorDescription(
         key="status",
         translation_key="ups_status",
-        value_fn=lambda ups: ups.status or None,
+        device_class=SensorDeviceClass.ENUM,
+        options=UPS_STATE_OPTIONS,
+        value_fn=lambda ups: ups_state(ups.status),
+        attrs_fn=lambda ups: (
+            {"raw_status": clip(ups.status, MAX_TEXT_LENGTH)} if ups.status else None
+        ),
     ),
     ItemSensorDescription(
         key="battery",
@@ -189,18 +204,105 @@ UPS_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
     ItemBinarySensorDescription(
         key="on_battery",
         translation_key="ups_on_battery",
-        device_class=BinarySensorDeviceClass.PROBLEM,
         is_on_fn=on_battery,
     ),
 )
 
-# Network interfaces (on the server device) -----------------------------------
+# Fans (on the server device) --------------------------------------------------
+
+#: What a fan the agent reports without a name is called.
+UNNAMED_FAN = "Fan"
+
+
+def fans(data: UnraidData) -> dict[str, FanInfo]:
+    """Return the system's fans by name (``SystemInfo.fans``).
+
+    The agent lists them from a map keyed by name, in a different order
+    every time: only the name identifies a fan. A fan without a name is
+    called ``Fan``; a name seen again gets `` 2``, `` 3``… (the agent's map
+    cannot hold one name twice).
+    """
+    system = data.system
+    found: dict[str, FanInfo] = {}
+    for fan in (system.fans or ()) if system is not None else ():
+        name = (fan.name or "").strip() or UNNAMED_FAN
+        key, count = name, 1
+        while key in found:
+            count += 1
+            key = f"{name} {count}"
+        found[key] = fan
+    return found
+
+
+FANS = ItemGroup(
+    channel=Topic.SYSTEM,
+    prefix="fan",
+    items_fn=fans,
+    label_fn=lambda key, _fan: key,
+)
+
+FAN_SENSORS: tuple[ItemSensorDescription, ...] = (
+    ItemSensorDescription(
+        key="speed",
+        translation_key="fan_speed",
+        native_unit_of_measurement=REVOLUTIONS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        # A new value with every system frame.
+        entity_registry_enabled_default=False,
+        value_fn=lambda fan: fan.rpm,
+    ),
+)
+
+# Network interfaces (a device each) -------------------------------------------
+
+_EPHEMERAL_NIC = re.compile(r"^(veth|vnet)")
+
+#: ethtool's duplex (``Full``, ``Half``; ``Unknown! (255)`` without a link).
+NIC_DUPLEX = ["full", "half"]
+_AUTO_NEGOTIATION = {"on": True, "off": False}
+
+
+def nic_duplex(nic: NetworkInfo) -> str | None:
+    """Map ethtool's duplex to an option; unknown without a link."""
+    duplex = (nic.duplex or "").strip().lower()
+    return duplex if duplex in NIC_DUPLEX else None
+
+
+def nic_auto_negotiation(nic: NetworkInfo) -> bool | None:
+    """Map ethtool's ``Auto-negotiation: on|off``."""
+    return _AUTO_NEGOTIATION.get((nic.auto_negotiation or "").strip().lower())
+
+
+def _nics(data: UnraidData) -> dict[str, NetworkInfo]:
+    """Return the interfaces worth entities: not Docker's or libvirt's guest links.
+
+    ``veth*`` and ``vnet*`` come and go with every container and VM start,
+    under new names each time.
+    """
+    return {
+        name: nic
+        for name, nic in data.network.items()
+        if not _EPHEMERAL_NIC.match(name)
+    }
+
+
+def _nic_device(
+    coordinator: UnraidCoordinator, key: str, _nic: NetworkInfo
+) -> DeviceInfo:
+    return child_device_info(
+        coordinator,
+        Kind.NIC,
+        key,
+        name=f"{server_name(coordinator)} {key}",
+        model="Network interface",
+    )
+
 
 NICS = ItemGroup(
     channel=Topic.NETWORK,
     prefix="nic",
-    items_fn=lambda data: data.network,
-    label_fn=lambda key, _nic: key,
+    items_fn=_nics,
+    device_fn=_nic_device,
     enabled_fn=nic_enabled_by_default,
 )
 
@@ -232,6 +334,17 @@ NIC_SENSORS: tuple[ItemSensorDescription, ...] = (
             nic.speed_mbps if nic.speed_mbps and nic.speed_mbps > 0 else None
         ),
     ),
+    ItemSensorDescription(
+        key="duplex",
+        translation_key="nic_duplex",
+        device_class=SensorDeviceClass.ENUM,
+        options=NIC_DUPLEX,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=nic_duplex,
+        # ethtool's fields: physical interfaces only.
+        exists_fn=lambda nic: nic.duplex is not None,
+    ),
 )
 
 NIC_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
@@ -240,6 +353,14 @@ NIC_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
         translation_key="nic_link",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         is_on_fn=lambda nic: None if nic.state is None else nic.state == "up",
+    ),
+    ItemBinarySensorDescription(
+        key="auto_negotiation",
+        translation_key="nic_auto_negotiation",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        is_on_fn=nic_auto_negotiation,
+        exists_fn=lambda nic: nic.auto_negotiation is not None,
     ),
 )
 

@@ -464,6 +464,27 @@ BINARY_SENSORS: tuple[ServerBinarySensorDescription, ...] = (
 )
 
 
+def _check_state(data: UnraidData) -> str | None:
+    """Return the parity check state: ``""`` idle, ``running``, ``paused``… (None: unknown)."""
+    return data.array.parity_check_status if data.array else None
+
+
+def _array_started(data: UnraidData) -> bool:
+    return data.array is not None and (data.array.state or "").upper() == "STARTED"
+
+
+#: When each parity-check action applies.
+_PARITY_APPLIES: dict[str, Callable[[UnraidData], bool]] = {
+    "stop": lambda d: _check_state(d) in ("running", "paused"),
+    "pause": lambda d: _check_state(d) == "running",
+    "resume": lambda d: _check_state(d) == "paused",
+}
+
+
+def _can_start_check(data: UnraidData) -> bool:
+    return _array_started(data) and _check_state(data) == ""
+
+
 def _parity(action: str) -> ServerButtonDescription:
     return ServerButtonDescription(
         key=f"parity_check_{action}",
@@ -471,6 +492,7 @@ def _parity(action: str) -> ServerButtonDescription:
         channels=ARRAY,
         press_fn=lambda client: client.parity_check_action(action),
         exists_fn=lambda d: d.array is not None and bool(d.array.num_parity_disks),
+        available_fn=_PARITY_APPLIES[action],
     )
 
 
@@ -481,6 +503,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         channels=ARRAY,
         press_fn=lambda client: client.start_parity_check(correcting=False),
         exists_fn=lambda d: d.array is not None and bool(d.array.num_parity_disks),
+        available_fn=_can_start_check,
     ),
     ServerButtonDescription(
         key="parity_check_start_correcting",
@@ -489,6 +512,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         entity_registry_enabled_default=False,
         press_fn=lambda client: client.start_parity_check(correcting=True),
         exists_fn=lambda d: d.array is not None and bool(d.array.num_parity_disks),
+        available_fn=_can_start_check,
     ),
     _parity("stop"),
     _parity("pause"),
@@ -500,6 +524,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         entity_registry_enabled_default=False,
         press_fn=lambda client: client.start_array(),
         exists_fn=_has_array,
+        available_fn=lambda d: d.array is not None and not _array_started(d),
     ),
     ServerButtonDescription(
         key="array_stop",
@@ -508,6 +533,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         entity_registry_enabled_default=False,
         press_fn=lambda client: client.stop_array(),
         exists_fn=_has_array,
+        available_fn=_array_started,
     ),
     ServerButtonDescription(
         key="reboot",
@@ -526,6 +552,8 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         key="update_all_containers",
         translation_key="update_all_containers",
         channels=(Topic.CONTAINERS,),
+        # One tap updates every container, with no confirmation.
+        entity_registry_enabled_default=False,
         press_fn=lambda client: client.update_all_containers(),
         done_fn=mark_containers_updated,
         no_answer_fn=containers_updating,

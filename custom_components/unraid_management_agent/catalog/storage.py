@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -17,9 +18,15 @@ from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..api import Topic
 from ..api.controls import remote_share_source_error
-from ..api.models import DiskInfo, UnassignedDevice, UnassignedRemoteShare
+from ..api.models import (
+    DiskInfo,
+    ShareInfo,
+    UnassignedDevice,
+    UnassignedRemoteShare,
+    ZFSPool,
+)
 from ..coordinator import UnraidCoordinator
-from ..data import UnraidData
+from ..data import Extra, UnraidData
 from ..descriptions import (
     ItemBinarySensorDescription,
     ItemSensorDescription,
@@ -27,6 +34,8 @@ from ..descriptions import (
 )
 from ..devices import Kind, child_device_info, server_name, slot_label
 from ..entity import ItemGroup
+from .thresholds import DiskHeat, disk_heat, heat_attributes, reached
+from .vendors import maker_of
 
 #: Pseudo-disks get server-level sensors; the boot flash and empty slots no device.
 _NOT_A_DISK_DEVICE = frozenset({"docker_vdisk", "log"})
@@ -77,6 +86,7 @@ def _disk_device(
         key,
         name=f"{server_name(coordinator)} {slot_label(disk.name or key)}",
         model=disk.model or None,
+        manufacturer=maker_of(disk.model),
         serial_number=disk.serial_number or None,
     )
 
@@ -131,6 +141,30 @@ _DATA_SIZE: dict[str, Any] = {
     "suggested_display_precision": 2,
 }
 
+#: Entities reading a disk with its temperature thresholds (``DiskHeat``).
+_WITH_THRESHOLDS: dict[str, Any] = {
+    "source_fn": disk_heat,
+    "source_channels": (Extra.DISK_THRESHOLDS,),
+}
+
+
+def _heat(
+    name: str, limit: Callable[[DiskHeat], int | None]
+) -> ItemBinarySensorDescription:
+    """On while the disk is at or above its warning (or critical) temperature.
+
+    Unknown while it is spun down; only for disks with a known threshold.
+    """
+    return ItemBinarySensorDescription(
+        key=f"temperature_{name}",
+        translation_key=f"disk_temperature_{name}",
+        device_class=BinarySensorDeviceClass.HEAT,
+        is_on_fn=lambda heat: reached(disk_temperature(heat.disk), limit(heat)),
+        exists_fn=lambda heat: limit(heat) is not None,
+        **_WITH_THRESHOLDS,
+    )
+
+
 DISK_SENSORS: tuple[ItemSensorDescription, ...] = (
     ItemSensorDescription(
         key="temperature",
@@ -138,7 +172,9 @@ DISK_SENSORS: tuple[ItemSensorDescription, ...] = (
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=disk_temperature,
+        value_fn=lambda heat: disk_temperature(heat.disk),
+        attrs_fn=heat_attributes,
+        **_WITH_THRESHOLDS,
     ),
     ItemSensorDescription(
         key="spin_state",
@@ -231,15 +267,30 @@ DISK_BINARY_SENSORS: tuple[ItemBinarySensorDescription, ...] = (
             "smart_errors": disk.smart_errors,
         },
     ),
+    _heat("warning", lambda heat: heat.warning),
+    _heat("critical", lambda heat: heat.critical),
 )
 
-# Shares (on the server device) ---------------------------------------------
+# Shares (a device each) -----------------------------------------------------
+
+
+def _share_device(
+    coordinator: UnraidCoordinator, key: str, _share: ShareInfo
+) -> DeviceInfo:
+    return child_device_info(
+        coordinator,
+        Kind.SHARE,
+        key,
+        name=f"{server_name(coordinator)} Share {key}",
+        model="User share",
+    )
+
 
 SHARES = ItemGroup(
     channel=Topic.SHARES,
     prefix="share",
     items_fn=lambda data: data.shares,
-    label_fn=lambda key, _share: key,
+    device_fn=_share_device,
 )
 
 SHARE_SENSORS: tuple[ItemSensorDescription, ...] = (
@@ -260,13 +311,26 @@ SHARE_SENSORS: tuple[ItemSensorDescription, ...] = (
     ),
 )
 
-# ZFS pools (on the server device) -------------------------------------------
+# ZFS pools (a device each) --------------------------------------------------
+
+
+def _pool_device(
+    coordinator: UnraidCoordinator, key: str, _pool: ZFSPool
+) -> DeviceInfo:
+    return child_device_info(
+        coordinator,
+        Kind.POOL,
+        key,
+        name=f"{server_name(coordinator)} Pool {key}",
+        model="ZFS pool",
+    )
+
 
 ZFS_POOLS = ItemGroup(
     channel=Topic.ZFS_POOLS,
     prefix="zfs",
     items_fn=lambda data: data.zfs_pools,
-    label_fn=lambda key, _pool: key,
+    device_fn=_pool_device,
 )
 
 ZFS_SENSORS: tuple[ItemSensorDescription, ...] = (

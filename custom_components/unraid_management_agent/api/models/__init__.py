@@ -39,6 +39,7 @@ from .notifications import (
 from .storage import (
     ArrayStatus,
     DiskInfo,
+    DiskSettingsExtended,
     MoverStatus,
     ParityCheckHistory,
     ParityCheckRecord,
@@ -90,6 +91,7 @@ __all__ = [
     "ContainerUpdateResult",
     "ContainerUpdatesResult",
     "DiskInfo",
+    "DiskSettingsExtended",
     "FanInfo",
     "FlashDriveHealth",
     "GPUMetrics",

@@ -23,11 +23,19 @@ import dataclasses
 from datetime import datetime
 import logging
 import types
-from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
+from typing import (
+    Any,
+    ClassVar,
+    Self,
+    TypeIs,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
-_MISSING = object()
 _ZERO_TIME_PREFIX = "0001-01-01"
 
 type Converter = Callable[[object], object]
@@ -129,9 +137,34 @@ _SCALARS: dict[object, Converter] = {
 }
 
 
+class _NoShortcut:
+    """The exact type of no JSON value: fields that always go through their converter."""
+
+
+#: Scalar fields whose JSON value is taken as it is when its type is exactly
+#: the field's (a number also within Go's range): the converter's answer
+#: for such a value, without calling it. Flags: whether to check the range.
+_SHORTCUTS: dict[Converter, tuple[type[Any], bool]] = {
+    _to_str: (str, False),
+    _to_int: (int, True),
+    _to_float: (float, True),
+    _to_bool: (bool, False),
+}
+
+
+def _shortcut(convert: Converter) -> tuple[type[Any], bool]:
+    """Return the exact JSON type ``convert`` keeps as it is, and if its range counts."""
+    return _SHORTCUTS.get(convert, (_NoShortcut, False))
+
+
+def _is_mapping(value: object) -> TypeIs[Mapping[str, Any]]:
+    """Return True for a JSON object (a plain dict skips the ABC machinery)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _nested(model: type[Model]) -> Converter:
     def convert(value: object) -> object:
-        if not isinstance(value, Mapping):
+        if not _is_mapping(value):
             raise _WrongTypeError
         return model.from_dict(value)
 
@@ -139,11 +172,18 @@ def _nested(model: type[Model]) -> Converter:
 
 
 def _sequence(item: Converter) -> Converter:
+    exact, bounded = _shortcut(item)
+
     def convert(value: object) -> tuple[object, ...]:
         if not isinstance(value, list):
             raise _WrongTypeError
         out: list[object] = []
         for element in value:
+            if type(element) is exact and (
+                not bounded or INT_MIN <= element < INT_LIMIT
+            ):
+                out.append(element)
+                continue
             try:
                 converted = item(element)
             except _WrongTypeError:
@@ -156,11 +196,18 @@ def _sequence(item: Converter) -> Converter:
 
 
 def _mapping(item: Converter) -> Converter:
+    exact, bounded = _shortcut(item)
+
     def convert(value: object) -> dict[str, object]:
-        if not isinstance(value, Mapping):
+        if not _is_mapping(value):
             raise _WrongTypeError
         out: dict[str, object] = {}
         for key, element in value.items():
+            if type(element) is exact and (
+                not bounded or INT_MIN <= element < INT_LIMIT
+            ):
+                out[str(key)] = element
+                continue
             try:
                 converted = item(element)
             except _WrongTypeError:
@@ -194,31 +241,53 @@ def _converter_for(hint: object) -> Converter:
     raise TypeError(f"unsupported field type {hint!r}")
 
 
+#: One field of a model's plan: its name, the exact JSON type taken as it is,
+#: whether that value's range is checked, and the converter for anything else.
+type _Step = tuple[str, type[Any], bool, Converter]
+
+
 class Model:
     """Base class of the agent's payload models."""
 
     __slots__ = ()
-    _plan: ClassVar[tuple[tuple[str, Converter], ...] | None] = None
+    _plan: ClassVar[tuple[_Step, ...] | None] = None
 
     @classmethod
-    def _build_plan(cls) -> tuple[tuple[str, Converter], ...]:
+    def _build_plan(cls) -> tuple[_Step, ...]:
         hints = get_type_hints(cls)
-        plan = tuple(
-            (field.name, _converter_for(hints[field.name]))
-            for field in dataclasses.fields(cls)  # type: ignore[arg-type]
-        )
+        steps: list[_Step] = []
+        for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+            convert = _converter_for(hints[field.name])
+            exact, bounded = _shortcut(convert)
+            steps.append((field.name, exact, bounded, convert))
+        plan = tuple(steps)
         # Stored on the class itself, never inherited by subclasses.
         type.__setattr__(cls, "_plan", plan)
         return plan
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Build the model from one JSON object, tolerating bad fields."""
+    def from_dict(
+        cls, data: Mapping[str, Any], given: Mapping[str, object] | None = None
+    ) -> Self:
+        """Build the model from one JSON object, tolerating bad fields.
+
+        ``given``: values of some fields converted already (the items of a
+        list a parser kept from the previous payload); those are not read.
+        """
         plan = cls.__dict__.get("_plan") or cls._build_plan()
         values: dict[str, object] = {}
-        for name, convert in plan:
-            raw = data.get(name, _MISSING)
-            if raw is _MISSING or raw is None:
+        if given:
+            values.update(given)
+            plan = tuple(step for step in plan if step[0] not in given)
+        get = data.get
+        for name, exact, bounded, convert in plan:
+            raw = get(name)
+            if raw is None:  # missing, or JSON null
+                continue
+            # The common case inline (the converter would return raw as it is);
+            # NaN fails the range check and goes to the converter, which refuses it.
+            if type(raw) is exact and (not bounded or INT_MIN <= raw < INT_LIMIT):
+                values[name] = raw
                 continue
             try:
                 values[name] = convert(raw)
@@ -229,7 +298,7 @@ class Model:
     @classmethod
     def parse(cls, data: object) -> Self | None:
         """Build the model from any JSON value; None unless it is an object."""
-        if isinstance(data, Mapping):
+        if _is_mapping(data):
             return cls.from_dict(data)
         if data is not None:
             _report(cls.__name__, "<payload>", data)
@@ -243,4 +312,4 @@ class Model:
         if not isinstance(data, list):
             _report(cls.__name__, "<list>", data)
             return ()
-        return tuple(cls.from_dict(item) for item in data if isinstance(item, Mapping))
+        return tuple(cls.from_dict(item) for item in data if _is_mapping(item))

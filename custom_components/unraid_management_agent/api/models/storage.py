@@ -120,6 +120,31 @@ class ParitySchedule(Model):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class DiskSettingsExtended(Model):
+    """``GET /settings/disk-thresholds`` (agents from 2026.01.02; 404 before).
+
+    The global temperature thresholds (°C) of Unraid's display settings,
+    for hard disks and for SSDs; a disk's own ``temp_warning_celsius`` and
+    ``temp_critical_celsius`` take precedence. The agent reads them from
+    ``dynamix.cfg`` (Unraid's defaults 45/55 and 60/70 when unset).
+    """
+
+    spindown_delay_minutes: int | None = None
+    start_array: bool | None = None
+    spinup_groups: bool | None = None
+    shutdown_timeout_seconds: int | None = None
+    default_filesystem: str | None = None
+    hdd_temp_warning_celsius: int | None = None
+    hdd_temp_critical_celsius: int | None = None
+    ssd_temp_warning_celsius: int | None = None
+    ssd_temp_critical_celsius: int | None = None
+    warning_utilization_percent: int | None = None
+    critical_utilization_percent: int | None = None
+    nvme_power_monitoring: bool | None = None
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ParityCheckRecord(Model):
     """One line of the parity-check log."""
 
