@@ -205,3 +205,30 @@ def test_topics_without_model_pass_through() -> None:
     parser = PayloadParser()
     raw = {"fans": [], "profiles": [], "summary": {}}
     assert parser.parse(Topic.FAN_CONTROL, raw) is raw
+
+
+def test_shortcut_gives_what_the_converters_give() -> None:
+    """Values of exactly the field's type are taken as they are; others are converted."""
+
+    class Text(str):
+        __slots__ = ()
+
+    class Whole(int):
+        pass
+
+    class Real(float):
+        pass
+
+    exact = {"hostname": "tower", "cpu_cores": 8, "cpu_usage_percent": 1.5}
+    odd = {
+        "hostname": Text("tower"),
+        "cpu_cores": Whole(8),
+        "cpu_usage_percent": Real(1.5),
+    }
+    assert SystemInfo.from_dict(odd) == SystemInfo.from_dict(exact)
+    assert SystemInfo.from_dict(
+        {"cpu_cores": 8.0, "cpu_usage_percent": 2}
+    ) == SystemInfo(cpu_cores=8, cpu_usage_percent=2.0)
+    flags = ContainerInfo.from_dict({"update_available": Whole(1)})
+    assert flags.update_available is None  # a number is no boolean
+    assert ContainerInfo.from_dict({"update_available": True}).update_available is True

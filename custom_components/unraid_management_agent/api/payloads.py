@@ -3,10 +3,10 @@
 The agent sends every topic's whole state in each frame, every few
 seconds, and most of it is what the previous frame said: 150 containers of
 which a few changed. ``PayloadParser`` keeps the JSON of the last payload of
-each topic (of each item, for list topics) next to the model built from it,
-and builds a model only for JSON it has not just seen. The same JSON gives
-back the very same model object, so the coordinator can tell "unchanged" by
-identity.
+each topic (of each item, for list topics and for the lists inside an object
+such as the notifications) next to the model built from it, and builds a
+model only for JSON it has not just seen. The same JSON gives back the very
+same model object, so the coordinator can tell "unchanged" by identity.
 
 JSON is compared as ``orjson.dumps`` bytes, exactly: Python's ``==`` takes
 ``true`` for ``1``, and a model turns those into different values. The only
