@@ -48,6 +48,8 @@ SUBSCRIPTION: tuple[str, ...] = (*USED_TOPICS, Topic.SOURCE_STATUS, "update")
 LARGE_NOTIFICATIONS_FRAME = 1024 * 1024
 
 EXTRAS_REFRESH = timedelta(hours=6)
+#: A REST-only read that failed is tried again this often (not only 6-hourly).
+EXTRAS_RETRY = timedelta(minutes=5)
 #: How often the topics' freshness is checked while the stream is up.
 FRESHNESS_CHECK = timedelta(seconds=15)
 PARITY_IDLE = ""
@@ -105,6 +107,7 @@ class UnraidCoordinator(ChannelCoordinator):
         self._given: dict[Channel, Any] = {}
         self.poll_interval = timedelta(seconds=POLL_INTERVAL)
         self._freshness_task: asyncio.Task[None] | None = None
+        self._extras_retry_at = dt_util.utcnow() + EXTRAS_RETRY
         #: Called when REST answers while the stream is down (the listener
         #: then retries the stream at once).
         self.on_rest_success: CALLBACK_TYPE | None = None
@@ -475,7 +478,12 @@ class UnraidCoordinator(ChannelCoordinator):
             self._freshness_task is not None and not self._freshness_task.done()
         ):
             return
-        due = self.freshness.due(dt_util.utcnow(), self._expects_data)
+        now = dt_util.utcnow()
+        due: list[Channel] = list(self.freshness.due(now, self._expects_data))
+        if now >= self._extras_retry_at:
+            # REST-only data whose last read failed: unavailable until read.
+            due += [c for c in Extra if c in self.failed_topics]
+            self._extras_retry_at = now + EXTRAS_RETRY
         if not due:
             return
         LOGGER.debug("%s: reading %s over REST", self.name, ", ".join(due))

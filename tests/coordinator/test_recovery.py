@@ -9,6 +9,7 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
 
+from custom_components.unraid_management_agent.data import Extra
 from tests.helpers import (
     SERVER,
     Agent,
@@ -145,3 +146,26 @@ async def test_collector_events_for_unused_collectors_are_ignored(
     )
     assert coordinator.disabled_topics == disabled
     assert_matches_simulator(hass, agent.sim)
+
+
+@pytest.mark.parametrize("sim_options", [{"rate_limit": 1e9, "rate_burst": 10**9}])
+async def test_failed_rest_only_read_is_retried_within_minutes(
+    hass: HomeAssistant, agent: Agent, config_entry: Any, freezer: Any
+) -> None:
+    """The flash read fails at setup: unavailable, then read again within 5 minutes."""
+    sim = agent.sim
+    sim.faults.set_rest_mode("500", "/api/v1/system/flash")
+    freezer.move_to(sim.now)
+    await setup_entry(hass, config_entry)
+    coordinator = config_entry.runtime_data
+    assert Extra.FLASH in coordinator.failed_topics
+    sim.faults.set_rest_mode(None, "/api/v1/system/flash")
+    mark = len(agent.rest_requests())
+    for _ in range(5 * 60 // 15 + 2):
+        sim.advance(15)
+        await move_time(hass, freezer, 15)
+        await settle(hass)
+    assert Extra.FLASH not in coordinator.failed_topics
+    assert coordinator.data.flash is not None
+    # Once read, it is not asked for again before its 6-hourly refresh.
+    assert agent.rest_requests()[mark:].count("/api/v1/system/flash") == 1
