@@ -614,7 +614,9 @@ class Run:
 
     async def collect_secrets(self) -> None:
         """Read the simulator's identifying values from its REST API."""
-        from uma_simulator.routes_read import CACHED  # the paths the simulator serves
+        # The paths the simulator serves, and how its identifying values are found.
+        from uma_simulator.identifying import values_under
+        from uma_simulator.routes_read import CACHED
 
         data = {path: await self.sim_get(path) for path in [*CACHED, "/docker"]}
         self.secrets = {
@@ -726,22 +728,6 @@ class Run:
                 await self.ha.revoke()
                 await self.stop_all()
         return 0
-
-
-def values_under(data: Any, keys: set[str]) -> set[str]:
-    """Every non-empty string under one of ``keys``, anywhere in ``data``."""
-    found: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in keys:
-                items = value if isinstance(value, list) else [value]
-                found.update(item for item in items if isinstance(item, str) and item)
-            else:
-                found |= values_under(value, keys)
-    elif isinstance(data, list):
-        for item in data:
-            found |= values_under(item, keys)
-    return found
 
 
 def free_port() -> int:

@@ -21,28 +21,13 @@ from custom_components.unraid_management_agent.diagnostics import (
 )
 from tests.conftest import Agent, setup_entry
 from uma_simulator import Simulator
+from uma_simulator.identifying import values_under
 
 from .common import GUID, HOSTNAME
 
 TOKEN = "s3cret-t0ken"
 IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 MAC = re.compile(r"(?i)(?<![0-9a-f:])(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}(?![0-9a-f:])")
-
-
-def _values(data: Any, keys: set[str]) -> set[str]:
-    """Every non-empty string under one of ``keys``, anywhere in ``data``."""
-    found: set[str] = set()
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in keys:
-                items = value if isinstance(value, list) else [value]
-                found.update(item for item in items if isinstance(item, str) and item)
-            else:
-                found |= _values(value, keys)
-    elif isinstance(data, list):
-        for item in data:
-            found |= _values(item, keys)
-    return found
 
 
 def _secrets(sim: Simulator) -> dict[str, set[str]]:
@@ -53,11 +38,11 @@ def _secrets(sim: Simulator) -> dict[str, set[str]]:
         "token": {TOKEN},
         "hostname": {HOSTNAME, caches["system_update"]["hostname"]},
         "guid": {caches["registration_update"]["guid"]},
-        "serials": _values(caches, {"serial_number", "serial"})
+        "serials": values_under(caches, {"serial_number", "serial"})
         - {"Default string"},  # the board's DMI placeholder, not a serial
-        "macs": _values(caches, {"mac_address"}),
-        "ips": _values(caches, {"ip_address", "ip_addresses"}),
-        "remote servers": _values(caches, {"smb_server", "nfs_server"}),
+        "macs": values_under(caches, {"mac_address"}),
+        "ips": values_under(caches, {"ip_address", "ip_addresses"}),
+        "remote servers": values_under(caches, {"smb_server", "nfs_server"}),
     }
 
 
