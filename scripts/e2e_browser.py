@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / DOMAIN
 DASHBOARD = ROOT / "docs" / "dashboard.yaml"
 DASHBOARD_PATH = "unraid-tower"
+ENTITY_WAIT = 20.0  # seconds a device page may take to list all its entities
 TOKEN = "e2e-s3cret-t0ken"  # the simulator requires it; diagnostics must not show it
 ENTITY_ID = re.compile(
     r"\b(?:sensor|binary_sensor|switch|button|update|event|number|select)\.[a-z0-9_]+\b"
@@ -476,15 +477,23 @@ class Run:
         ]
         if not shown:
             raise CheckError(f"device {device['name']!r} has no enabled entities")
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        # The page renders its cards after the URL changes, one by one: wait for
+        # each name, all under one deadline, instead of counting what is there now.
+        deadline = time.monotonic() + ENTITY_WAIT
         missing = []
         for entity in shown:
             name = states[entity["entity_id"]]["attributes"].get("friendly_name", "")
             label = name.removeprefix(device["name"]).strip() or name
-            if (
-                not await self.page.get_by_text(label, exact=True)
-                .filter(visible=True)
-                .count()
-            ):
+            left = max(deadline - time.monotonic(), 0.1)
+            try:
+                await (
+                    self.page.get_by_text(label, exact=True)
+                    .filter(visible=True)
+                    .first.wait_for(timeout=left * 1000)
+                )
+            except PlaywrightTimeout:
                 missing.append(entity["entity_id"])
         if missing:
             raise CheckError(f"not on the device page: {', '.join(missing)}")
