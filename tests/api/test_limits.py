@@ -12,6 +12,7 @@ from custom_components.unraid_management_agent.api import (
     RequestLimiter,
     UnraidClient,
 )
+from custom_components.unraid_management_agent.api.generations import rate_limit_for
 
 from .conftest import StartAgent, Stub
 
@@ -35,9 +36,14 @@ async def _full_seed(client: UnraidClient) -> list[Any]:
 
 
 async def test_rounds_under_agent_limits(start_agent: StartAgent) -> None:
-    """Three concurrent reads of every topic endpoint: the agent never says 429."""
+    """Three concurrent reads of every topic endpoint: the agent never says 429.
+
+    At the pace the client keeps for this agent's version (the first, slower
+    pace is only for the requests before the version is known).
+    """
     agent = await start_agent(scenario="large")  # 50/s, burst 100
-    client = agent.client()
+    pace = rate_limit_for(agent.sim.profile.agent_version).pace
+    client = agent.client(limiter=RequestLimiter(*pace))
     for _ in range(3):
         results = await asyncio.gather(
             *(client.get_topic(topic) for topic in TOPIC_ENDPOINTS)

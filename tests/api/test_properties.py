@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 import json
+import os
 import types
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -42,8 +43,11 @@ KNOWN_KEYS = sorted(
 )
 EVENT_NAMES = [str(t) for t in Topic] + ["update", "flux_update", ""]
 
+#: Examples per property in the everyday suite (kept short so the suite stays
+#: under 5 minutes); ``UMA_EXAMPLES=1000 scripts/test tests/api`` looks harder.
+EXAMPLES = int(os.environ.get("UMA_EXAMPLES", "60"))
 SETTINGS = settings(
-    max_examples=150,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

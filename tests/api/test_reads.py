@@ -354,7 +354,8 @@ async def test_rest_containers_differ_from_stream(agent: Agent) -> None:
     """REST ``/docker`` carries the update merge; the cache the stream sends does not."""
     agent.sim.advance(61)  # docker_update collector ran
     agent.sim.set_image_update("plex")
-    agent.sim.advance(21600)
+    agent.sim.trigger("docker_update")  # its next 6-hourly run, without 6 h of others
+    agent.sim.advance(0)
     client = agent.client()
     containers = {c.name: c for c in await client.get_containers()}
     assert containers["plex"].update_status == "update_available"

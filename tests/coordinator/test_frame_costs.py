@@ -86,7 +86,7 @@ def _warmer(disk: dict[str, Any]) -> None:
         (Topic.SYSTEM, lambda data: data.update(cpu_usage_percent=66.6)),
         (Topic.ARRAY, lambda data: data.update(used_percent=12.34)),
     ],
-    ids=str,
+    ids=lambda value: str(value) if isinstance(value, Topic) else "change",
 )
 async def test_one_changed_value_is_one_model_and_one_write(
     hass: HomeAssistant, agent: Agent, running: Any, topic: Topic, change: Any
