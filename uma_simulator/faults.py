@@ -181,7 +181,8 @@ class Faults:
             data = [cache[0] | marker, *cache[1:]]
         else:
             data = (dict(cache) if isinstance(cache, dict) else {}) | marker
-        text = json.dumps({"event": topic, "timestamp": go_time(sim.now), "data": data})
+        event = "update" if sim.legacy else topic  # as the generation names its frames
+        text = json.dumps({"event": event, "timestamp": go_time(sim.now), "data": data})
         for name, literal in fields.items():
             text = text.replace(f'"@@{name}@@"', literal)
         sim.hub.send_raw(OP_TEXT, text.encode())

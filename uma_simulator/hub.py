@@ -80,6 +80,9 @@ class Hub:
         self._sim = sim
         self.clients: list[WSClient] = []
         self.advance_calls = 0
+        #: data frames written or queued to clients, and clients ever accepted
+        self.frames_sent = 0
+        self.connections = 0
         #: event-loop turns counted while a ping is unanswered
         self.turns = 0
         self._counting = False
@@ -107,6 +110,7 @@ class Hub:
         )
         for client in list(self.clients):
             if sim.legacy or client.wants(name):
+                self.frames_sent += 1
                 self._send(client, frame)
 
     def send_raw(self, opcode: int, payload: bytes) -> None:
@@ -237,6 +241,7 @@ class Hub:
             next_ping=now + PING_INTERVAL,
         )
         self.clients.append(client)
+        self.connections += 1
         try:
             while True:
                 msg = await ws.receive()

@@ -54,6 +54,12 @@ class ChannelCoordinator(DataUpdateCoordinator[UnraidData]):
 
         return remove
 
+    def listener_count(self, channel: Channel) -> int:
+        """How many listeners a channel has (its items' included): its entities."""
+        return sum(
+            len(slot) for slot in self._channel_listeners.get(channel, {}).values()
+        )
+
     @callback
     def _notify(self, channel: Channel, keys: Iterable[str] | None = None) -> None:
         """Call the channel's listeners: all of them, or those of some items.

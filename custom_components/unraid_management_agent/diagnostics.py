@@ -106,6 +106,9 @@ async def async_get_config_entry_diagnostics(
     """Return diagnostics for a config entry."""
     coordinator = entry.runtime_data
     data = coordinator.data
+    freshness = coordinator.freshness.as_dict()
+    for topic in coordinator.freshness.clocks:  # which entities each topic feeds
+        freshness["topics"][str(topic)]["entities"] = coordinator.listener_count(topic)
     dump = _plain(
         {
             "entry": {
@@ -124,7 +127,7 @@ async def async_get_config_entry_diagnostics(
                 "missing_topics": sorted(coordinator.missing_topics),
                 "rest_requests": coordinator.client.request_count,
             },
-            "freshness": coordinator.freshness.as_dict(),
+            "freshness": freshness,
             "stats": coordinator.stats.as_dict(),
             "data": {
                 "objects": {str(k): v for k, v in data.objects.items()},

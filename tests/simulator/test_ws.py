@@ -19,6 +19,15 @@ async def _next(ws: aiohttp.ClientWebSocketResponse) -> Any:
     return json.loads(msg.data)
 
 
+async def _registered(sim: Any, count: int) -> None:
+    """Wait until the hub has accepted ``count`` clients (it does after the 101)."""
+    for _ in range(500):  # at most about 5 s
+        if sim.hub.connections >= count:
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail(f"the hub accepted {sim.hub.connections} clients, not {count}")
+
+
 async def test_no_snapshot_and_envelopes(
     make_server: Factory, session: aiohttp.ClientSession
 ) -> None:
@@ -212,3 +221,41 @@ async def test_ws_auth_and_handshake(
         url + "/ws", headers={"Authorization": "Bearer s3cret"}
     ) as resp:
         assert resp.status == 405
+
+
+async def test_counts_frames_and_connections(
+    make_server: Factory, session: aiohttp.ClientSession
+) -> None:
+    """The hub counts the data frames it sends and the clients it ever accepted."""
+    sim, url = await make_server()
+    assert (sim.hub.frames_sent, sim.hub.connections) == (0, 0)
+    async with session.ws_connect(url + "/ws") as ws:
+        await _registered(sim, 1)
+        topics = sim.advance(0)
+        for _ in topics:
+            await _next(ws)
+        sent = sim.hub.frames_sent
+        assert sent == len(topics) > 0
+        sim.faults.send_garbage("not_envelope")  # not a data frame: not counted
+        await ws.receive(timeout=2.0)
+        assert sim.hub.frames_sent == sent
+    async with session.ws_connect(url + "/ws"):
+        await _registered(sim, 2)
+        assert sim.hub.connections == 2
+
+
+@pytest.mark.parametrize(
+    ("legacy", "event"), [(False, "system_update"), (True, "update")]
+)
+async def test_nonfinite_frame_is_named_like_the_generation(
+    make_server: Factory, session: aiohttp.ClientSession, legacy: bool, event: str
+) -> None:
+    """A frame with a non-finite number says "update" on agents that name no topic."""
+    sim, url = await make_server(legacy=legacy)
+    sim.advance(0)
+    async with session.ws_connect(url + "/ws") as ws:
+        await _registered(sim, 1)
+        sim.faults.send_nonfinite("system_update", cpu_usage_percent="NaN")
+        msg = await ws.receive(timeout=2.0)
+        assert json.loads(msg.data)["event"] == event
+        assert '"cpu_usage_percent": NaN' in msg.data
