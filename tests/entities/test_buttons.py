@@ -209,6 +209,21 @@ async def test_update_all_clears_the_offers(
     assert hass.states.get(radarr).state == STATE_OFF  # type: ignore[union-attr]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_container_check_answer_is_shown_at_once(
+    hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
+) -> None:
+    """Check for container updates: its answer is shown, with no frame needed."""
+    sim = agent.sim
+    plex = eid(hass, "update", "container", "plex", "image")
+    sim.publish("docker_updates_update")  # the agent's first check: no update
+    await wait_until(hass, lambda: hass.states.get(plex).state == STATE_OFF)  # type: ignore[union-attr]
+    sim.faults.muted.add("docker_updates_update")  # the frame is lost: only the answer
+    sim.set_image_update("plex")
+    await _press(hass, "check_container_updates")
+    assert hass.states.get(plex).state == STATE_ON  # type: ignore[union-attr]
+
+
 async def test_container_update_failure(
     hass: HomeAssistant, agent: Agent, loaded: MockConfigEntry
 ) -> None:

@@ -187,6 +187,15 @@ def containers_updating(coordinator: UnraidCoordinator, sent: UnraidData) -> Non
     )
 
 
+def _apply_container_check(coordinator: UnraidCoordinator, result: Any) -> None:
+    """Show the check's answer (every container's update state) at once.
+
+    The agent publishes it too, but a frame can be lost (a stream down
+    meanwhile); the answer in hand needs no wait.
+    """
+    coordinator.apply(Topic.DOCKER_UPDATES, result)
+
+
 def _check_unanswered(coordinator: UnraidCoordinator, _sent: UnraidData) -> None:
     """Do nothing: a check past its 30 s bound is published by the agent anyway."""
 
@@ -565,6 +574,7 @@ BUTTONS: tuple[ServerButtonDescription, ...] = (
         channels=(Topic.CONTAINERS,),
         entity_category=EntityCategory.DIAGNOSTIC,
         press_fn=lambda client: client.refresh_docker_updates(),
+        done_fn=_apply_container_check,
         no_answer_fn=_check_unanswered,
         exists_fn=lambda d: bool(d.containers),
     ),
