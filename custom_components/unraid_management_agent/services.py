@@ -56,8 +56,8 @@ _SCRIPT_NOT_FOUND: Final = "Script not found"
 
 #: Which server: a config entry, or any device of one (the server or a child).
 _TARGET: Final[dict[vol.Marker, Any]] = {
-    vol.Exclusive(ATTR_CONFIG_ENTRY_ID, "server"): cv.string,
-    vol.Exclusive(ATTR_DEVICE_ID, "server"): cv.string,
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+    vol.Optional(ATTR_DEVICE_ID): cv.string,
 }
 
 type Handler = Callable[[UnraidCoordinator, ServiceCall], Awaitable[ServiceResponse]]
@@ -88,6 +88,8 @@ def async_coordinator_for(hass: HomeAssistant, call: ServiceCall) -> UnraidCoord
     """Return the coordinator of the server an action names; raise if there is none."""
     entry_id: str | None = call.data.get(ATTR_CONFIG_ENTRY_ID)
     device_id: str | None = call.data.get(ATTR_DEVICE_ID)
+    if device_id is not None and entry_id is not None:
+        raise _error("server_twice")
     if device_id is not None:
         entry_id = _entry_id_of_device(hass, device_id)
     if entry_id is None:

@@ -232,15 +232,11 @@ async def test_target_errors(hass: HomeAssistant, two: tuple[Server, Server]) ->
         config_entry_id=other.entry_id, identifiers={("other_integration", "x")}
     )
     assert await refused({"device_id": foreign.id}) == "device_not_found"
-    with pytest.raises(vol.Invalid):  # exclusive: name the server once
-        await _call(
-            hass,
-            "refresh_container_updates",
-            {
-                "config_entry_id": first.entry.entry_id,
-                "device_id": second.child_device(hass).id,
-            },
-        )
+    both = {
+        "config_entry_id": first.entry.entry_id,
+        "device_id": second.child_device(hass).id,
+    }
+    assert await refused(both) == "server_twice"  # name the server once
     device = second.child_device(hass).id
     assert await hass.config_entries.async_unload(second.entry.entry_id)
     assert second.entry.state is ConfigEntryState.NOT_LOADED
