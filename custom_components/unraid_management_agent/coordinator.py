@@ -359,6 +359,7 @@ class UnraidCoordinator(ChannelCoordinator):
                 self.stats.rest_errors[type(outcome).__name__] += 1
             else:
                 results[channel] = outcome
+                self.missing_topics.discard(channel)
         for outcome in errors.values():
             if isinstance(outcome, UnraidAuthenticationError):
                 raise ConfigEntryAuthFailed(
@@ -526,7 +527,8 @@ class UnraidCoordinator(ChannelCoordinator):
         """Re-read everything over REST after a reconnect, then stop polling."""
         self.update_interval = None
         self._extras_due = True
-        self.missing_topics.clear()
+        # Absent endpoints stay known as absent until a read answers (an
+        # upgraded agent); a re-read that fails must not forget them.
         await self.async_refresh()
 
     @callback

@@ -156,3 +156,30 @@ async def test_live_check_endpoints_are_never_read(
     requests = agent.rest_requests()
     assert "/api/v1/docker/updates" not in requests
     assert "/api/v1/plugins/check-updates" not in requests
+
+
+@pytest.mark.parametrize(
+    "sim_options", [{"profile": "2025.11.0"}], ids=["2025.11.0"], indirect=True
+)
+async def test_absent_endpoints_stay_known_through_a_failed_reseed(
+    hass: HomeAssistant, agent: Agent, running: Any
+) -> None:
+    """A re-read that fails leaves the old agent's absent topics known as absent.
+
+    They are neither failed nor current: were they forgotten, their stale read
+    time would count them as current data that has gone stale.
+    """
+    coordinator = running
+    missing = set(coordinator.missing_topics)
+    assert Topic.REGISTRATION in missing
+    agent.sim.faults.rest_mode = "500"
+    await coordinator.async_seed()
+    assert not coordinator.last_update_success
+    assert coordinator.missing_topics == missing
+    agent.sim.faults.rest_mode = None
+    agent.sim.upgrade("current")  # the agent now has them
+    agent.sim.advance(0)
+    await coordinator.async_seed()
+    assert coordinator.last_update_success
+    assert Topic.REGISTRATION not in coordinator.missing_topics
+    assert coordinator.data.objects[Topic.REGISTRATION] is not None
