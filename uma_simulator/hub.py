@@ -66,6 +66,8 @@ class WSClient:
     next_ping: float = 0.0
     #: (advance call number, loop turn) of the oldest unanswered ping
     unanswered: tuple[int, int] | None = None
+    #: text messages received (and handled) from the client
+    texts: int = 0
 
     def wants(self, event: str) -> bool:
         """Tell whether the client's subscription filter lets ``event`` through."""
@@ -247,6 +249,7 @@ class Hub:
                 msg = await ws.receive()
                 if msg.type == WSMsgType.TEXT:
                     self._on_text(client, msg.data)
+                    client.texts += 1
                 elif msg.type == WSMsgType.PING:
                     if not client.closed:
                         transport.write(ws_frame(OP_PONG, msg.data))

@@ -28,6 +28,16 @@ async def _registered(sim: Any, count: int) -> None:
     pytest.fail(f"the hub accepted {sim.hub.connections} clients, not {count}")
 
 
+async def _handled(sim: Any, count: int) -> None:
+    """Wait until the hub has handled ``count`` text messages of its first client."""
+    await _registered(sim, 1)
+    for _ in range(500):  # at most about 5 s
+        if sim.hub.clients and sim.hub.clients[0].texts >= count:
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail(f"the hub did not handle {count} messages")
+
+
 async def test_no_snapshot_and_envelopes(
     make_server: Factory, session: aiohttp.ClientSession
 ) -> None:
@@ -36,6 +46,7 @@ async def test_no_snapshot_and_envelopes(
     async with session.ws_connect(url + "/ws") as ws:
         with pytest.raises(asyncio.TimeoutError):
             await ws.receive(timeout=0.05)
+        await _registered(sim, 1)
         assert sim.ws_client_count == 1
         topics = sim.advance(0)
         first = await _next(ws)
@@ -54,7 +65,7 @@ async def test_subscribe_filter_and_reset(
         await ws.send_str('{"other": 1}')
         await ws.send_str('{"subscribe": "x"}')
         await ws.send_json({"subscribe": ["mover_update", "update"]})
-        await asyncio.sleep(0.05)
+        await _handled(sim, 4)
         sim.advance(0)
         sim.advance(10)
         assert (await _next(ws))["event"] == "mover_update"
@@ -67,7 +78,7 @@ async def test_subscribe_filter_and_reset(
         )
         assert event["data"]["status"] == "stopped"
         await ws.send_json({"subscribe": None})
-        await asyncio.sleep(0.05)
+        await _handled(sim, 5)
         sim.publish("system_update")
         assert (await _next(ws))["event"] == "system_update"
 
@@ -79,7 +90,7 @@ async def test_legacy_mode(
     sim, url = await make_server(legacy=True)
     async with session.ws_connect(url + "/ws") as ws:
         await ws.send_json({"subscribe": ["mover_update"]})
-        await asyncio.sleep(0.05)
+        await _handled(sim, 1)
         sim.publish("system_update")
         event = await _next(ws)
         assert event["event"] == "update" and event["data"]["hostname"] == "tower"
@@ -92,7 +103,7 @@ async def test_ping_and_deadline(
     sim, url = await make_server()
     ws = await session.ws_connect(url + "/ws", autoping=False)
     await ws.send_json({"subscribe": ["nothing"]})
-    await asyncio.sleep(0.05)
+    await _handled(sim, 1)
     sim.advance(30)
     msg = await ws.receive(timeout=2)
     assert msg.type == aiohttp.WSMsgType.PING
@@ -115,7 +126,7 @@ async def test_pong_keeps_client(
     sim, url = await make_server()
     async with session.ws_connect(url + "/ws", autoping=False) as ws:
         await ws.send_json({"subscribe": ["nothing"]})
-        await asyncio.sleep(0.05)
+        await _handled(sim, 1)
         sim.advance(30)
         assert (await ws.receive(timeout=2)).type == aiohttp.WSMsgType.PING
         await ws.pong()
@@ -183,7 +194,7 @@ async def test_eviction_when_buffer_full(
     """A client that stops reading is evicted once 256 events are queued."""
     sim, url = await make_server()
     ws = await session.ws_connect(url + "/ws", max_msg_size=0)
-    await asyncio.sleep(0.05)
+    await _registered(sim, 1)
     big = "x" * (1024 * 1024)
     for _ in range(40):
         sim.publish_raw("source_status_changed", {"padding": big})
