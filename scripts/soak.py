@@ -96,6 +96,7 @@ RUNNING = {
 #: tolerance (``BOOT_TIME_TOLERANCE``, 60 s: uptime jitters), so a fresh read
 #: may put it up to that much elsewhere. Within this many seconds they agree.
 CLOCK_DERIVED = {"_boot_time": BOOT_TIME_TOLERANCE.total_seconds()}
+MEMORY_EVERY = 300.0  # seconds between two notes of Home Assistant's memory
 FROZEN = 1e-9  # simulated seconds per wall second while the final check runs
 
 
@@ -123,6 +124,8 @@ class Result:
     #: errors of other components (e.g. ffmpeg missing on this machine): listed only
     other_log: list[str] = field(default_factory=list)
     memory: tuple[float, float] = (0.0, 0.0)
+    #: Home Assistant's RSS (MiB) every ``MEMORY_EVERY`` seconds of the faults
+    memory_trace: list[float] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -352,9 +355,16 @@ class Soak:
                 faults.rest_mode = None
 
     async def sample_until(self, end: float) -> None:
-        """Every ``--sample`` seconds, count entities shown as current that are not."""
+        """Every ``--sample`` seconds, count entities shown as current that are not.
+
+        Home Assistant's memory is noted every ``MEMORY_EVERY`` seconds too.
+        """
+        next_memory = time.monotonic() + MEMORY_EVERY
         while time.monotonic() < end:
             await asyncio.sleep(min(self.args.sample, max(end - time.monotonic(), 0)))
+            if time.monotonic() >= next_memory:
+                self.result.memory_trace.append(self.memory())
+                next_memory += MEMORY_EVERY
             with contextlib.suppress(aiohttp.ClientError, TimeoutError, CheckError):
                 stale, notes = silently_stale(await self.diagnostics())
                 if stale:
@@ -613,6 +623,17 @@ def details(results: list[Result]) -> list[str]:
     return lines
 
 
+def memory_lines(results: list[Result]) -> list[str]:
+    """Return each profile's memory over time, when the run was long enough."""
+    step = MEMORY_EVERY / 60
+    return [
+        f"- {r.profile}: memory (MiB) from the start, every {step:g} min: "
+        + ", ".join(f"{m:.0f}" for m in (r.memory[0], *r.memory_trace))
+        for r in results
+        if len(r.memory_trace) > 1
+    ]
+
+
 async def main_async(args: argparse.Namespace) -> int:
     """Soak every chosen profile in turn and print the table."""
     # Interrupted, the run stops what it started (Home Assistant, the simulator).
@@ -644,7 +665,7 @@ async def main_async(args: argparse.Namespace) -> int:
     else:
         results = [await one(profile, 0) for profile in args.profiles]
     lines = table(results, args)
-    problems = details(results)
+    problems = memory_lines(results) + details(results)
     print("\n".join([*lines, *(["", *problems] if problems else [])]), flush=True)
     if args.markdown:
         command = " ".join(["scripts/soak", *sys.argv[1:]])
@@ -661,7 +682,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     *COLUMNS,
                     "",
                     *lines,
-                    *(["", "## Problems", "", *problems] if problems else []),
+                    *(["", "## Details", "", *problems] if problems else []),
                     "",
                 ]
             )
