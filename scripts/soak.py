@@ -96,6 +96,7 @@ RUNNING = {
 #: tolerance (``BOOT_TIME_TOLERANCE``, 60 s: uptime jitters), so a fresh read
 #: may put it up to that much elsewhere. Within this many seconds they agree.
 CLOCK_DERIVED = {"_boot_time": BOOT_TIME_TOLERANCE.total_seconds()}
+RELOGIN_AFTER = 20 * 60.0  # seconds; Home Assistant's access tokens last 30 minutes
 MEMORY_EVERY = 300.0  # seconds between two notes of Home Assistant's memory
 FROZEN = 1e-9  # simulated seconds per wall second while the final check runs
 
@@ -182,6 +183,7 @@ class Soak:
         self.ha: HomeAssistant
         self.entry_id = ""
         self.hass_pid: int | None = None
+        self.logged_in_at = 0.0
 
     # ---------------------------------------------------------------- plumbing
     async def wait[T](
@@ -192,8 +194,15 @@ class Soak:
             what, probe, time.monotonic() + seconds, interval=1.0
         )
 
+    async def fresh_login(self) -> None:
+        """Log in again before the access token expires (Home Assistant's last 30 min)."""
+        if time.monotonic() - self.logged_in_at > RELOGIN_AFTER:
+            await self.ha.login(DEV_USER, DEV_PASSWORD)
+            self.logged_in_at = time.monotonic()
+
     async def diagnostics(self) -> dict[str, Any]:
         """Return the entry's diagnostics, as Home Assistant's download serves them."""
+        await self.fresh_login()
         _, body = await self.ha.request(
             "GET", f"/api/diagnostics/config_entry/{self.entry_id}"
         )
@@ -201,6 +210,7 @@ class Soak:
 
     async def states(self) -> dict[str, str]:
         """State of every enabled entity of the entry, by unique id."""
+        await self.fresh_login()
         (registry,) = await self.ha.ws({"type": "config/entity_registry/list"})
         ours = {
             e["entity_id"]: e["unique_id"]
@@ -214,6 +224,7 @@ class Soak:
 
     async def entry_state(self) -> str | None:
         """Return the entry's state (None when it has none)."""
+        await self.fresh_login()
         _, entries = await self.ha.request(
             "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
         )
@@ -262,6 +273,7 @@ class Soak:
 
         await self.wait("scripts/develop to be ready", verdict, 900)
         await self.ha.login(DEV_USER, DEV_PASSWORD)
+        self.logged_in_at = time.monotonic()
         self.hass_pid = find_hass(self.config)
 
     async def add_entry(self) -> int:
