@@ -595,7 +595,7 @@ COLUMNS = (
 )
 
 
-def table(results: list[Result], args: argparse.Namespace) -> list[str]:
+def table(results: list[Result]) -> list[str]:
     """Return the results as Markdown tables."""
     lines = [
         "| profile | minutes | frames sent | faults | reconnects | recovery s | states checked | mismatches | stale entities | log errors ours / others | memory MiB start → end |",
@@ -676,7 +676,7 @@ async def main_async(args: argparse.Namespace) -> int:
         )
     else:
         results = [await one(profile, 0) for profile in args.profiles]
-    lines = table(results, args)
+    lines = table(results)
     problems = memory_lines(results) + details(results)
     print("\n".join([*lines, *(["", *problems] if problems else [])]), flush=True)
     if args.markdown:
